@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Brings a fresh clone to the point where the test suite, the benchmarks and the demo can
+// run: workspace dependencies from the lockfile, and Debian's Redis packages when missing.
+// Every step is skipped when already satisfied, so running it again costs about a second.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const wantRedis = !process.argv.includes("--no-redis");
+const redisPackages = ["redis-server", "redis-sentinel", "redis-tools"];
+const redisBinaries = ["redis-server", "redis-sentinel", "redis-cli", "redis-benchmark"];
+
+function has(binary) {
+  return spawnSync("sh", ["-c", `command -v ${binary}`], { stdio: "ignore" }).status === 0;
+}
+
+function run(command, args) {
+  console.log(`[setup] ${command} ${args.join(" ")}`);
+  execFileSync(command, args, { stdio: "inherit" });
+}
+
+run("pnpm", ["install", "--frozen-lockfile", "--prefer-offline", "--reporter=append-only"]);
+
+if (wantRedis) {
+  const missing = redisBinaries.filter((binary) => !has(binary));
+  if (missing.length > 0) {
+    const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+    if (!existsSync("/usr/bin/apt-get") || (!isRoot && !has("sudo"))) {
+      console.error(
+        `[setup] missing ${missing.join(", ")}. Install Debian's Redis 7 packages first:\n` +
+          `  sudo apt-get update && sudo apt-get install -y ${redisPackages.join(" ")}`,
+      );
+      process.exit(1);
+    }
+    const [command = "apt-get", ...prefix] = isRoot ? ["apt-get"] : ["sudo", "-n", "apt-get"];
+    process.env.DEBIAN_FRONTEND = "noninteractive";
+    run(command, [...prefix, "update"]);
+    run(command, [...prefix, "install", "-y", "--no-install-recommends", ...redisPackages]);
+  }
+}
