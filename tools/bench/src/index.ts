@@ -1,2 +1,0 @@
-/** Placeholder until the package lands. */
-export const placeholder = true;

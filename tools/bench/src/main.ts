@@ -1,0 +1,14 @@
+// `pnpm bench`: every suite prints its own table of figures and ratios against a baseline
+// measured in the same process, so a number is never compared with one from another run.
+import type { BenchSuite } from "./suite.js";
+
+const suites: BenchSuite[] = [
+  // Each suite module registers itself here, in the order the tables are printed.
+];
+
+const only = process.argv.slice(2);
+for (const suite of suites) {
+  if (only.length > 0 && !only.includes(suite.name)) continue;
+  console.log(`\n## ${suite.title}\n`);
+  await suite.run();
+}
