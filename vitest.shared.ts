@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineProject, type UserWorkspaceConfig } from "vitest/config";
 
 // Tests import workspace packages from source through this export condition, so a test run
@@ -14,6 +15,8 @@ export function packageProject(name: string, overrides: UserWorkspaceConfig["tes
       include: ["test/**/*.test.ts"],
       testTimeout: 20_000,
       hookTimeout: 30_000,
+      // Kills processes that crashed or interrupted test workers left running.
+      globalSetup: [fileURLToPath(new URL("./tools/testkit/src/global-setup.ts", import.meta.url))],
       ...overrides,
     },
   });

@@ -1,2 +1,25 @@
-/** Placeholder until the package lands. */
-export const placeholder = true;
+export { resolveBinary } from "./binaries.js";
+export {
+  MissingBinaryError,
+  ProcessExitedError,
+  REDIS_INSTALL_HINT,
+  RedisCliError,
+  WaitTimeoutError,
+} from "./errors.js";
+export { freePort } from "./free-port.js";
+export {
+  ManagedProcess,
+  startProcess,
+  type ProcessInfo,
+  type StartProcessOptions,
+} from "./managed-process.js";
+export { pingOnce } from "./ping.js";
+export { redisCli, redisCliAt } from "./redis-cli.js";
+export { RedisServer, startRedis, type StartRedisOptions } from "./redis-server.js";
+export {
+  RedisSentinel,
+  startRedisSentinel,
+  type StartRedisSentinelOptions,
+} from "./redis-sentinel.js";
+export { killLeftovers, RUN_DIR_ENV } from "./registry.js";
+export { waitFor, type WaitForOptions } from "./wait-for.js";
