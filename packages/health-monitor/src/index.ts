@@ -1,2 +1,1 @@
-/** Placeholder until the package lands. */
-export const placeholder = true;
+export { parseInfo, type InfoReplicaEntry, type ParsedInfo, type ReportedRole } from "./info.js";
