@@ -1,2 +1,12 @@
-/** Placeholder until the package lands. */
-export const placeholder = true;
+export {
+  formatHello,
+  HELLO_FIELDS,
+  helloPayload,
+  MalformedHelloError,
+  parseHello,
+  type Hello,
+  type HelloDraft,
+  type HelloErrorReason,
+  type HelloField,
+  type HelloParseResult,
+} from "./hello.js";
