@@ -6,6 +6,8 @@ export {
   RedisCliError,
   WaitTimeoutError,
 } from "./errors.js";
+export { type FaultDirection, type FaultMode } from "./fault-mode.js";
+export { FaultProxy, type FaultProxyOptions } from "./fault-proxy.js";
 export { freePort } from "./free-port.js";
 export {
   ManagedProcess,

@@ -11,7 +11,7 @@ describe("README", () => {
   });
 
   it("runs the example", async () => {
-    const { masterPort, reported } = await example();
-    expect(reported).toBe(`127.0.0.1\n${masterPort}`);
+    const { proxyPort, reported } = await example();
+    expect(reported).toBe(`127.0.0.1\n${proxyPort}`);
   });
 });
