@@ -16,7 +16,8 @@ interface PidRecord {
   match: string;
 }
 
-const live = new Map<number, PidRecord>();
+/** Live children by pid, with the path of their pid file. */
+const live = new Map<number, string>();
 let ownRunDir: string | undefined;
 let hooksInstalled = false;
 
@@ -40,16 +41,18 @@ function pidDir(root: string): string {
 export function track(pid: number, match: string): void {
   installHooks();
   const record: PidRecord = { pid, match };
-  live.set(pid, record);
   const dir = pidDir(runDir());
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${pid}.json`), JSON.stringify(record));
+  const file = join(dir, `${pid}.json`);
+  writeFileSync(file, JSON.stringify(record));
+  live.set(pid, file);
 }
 
 /** Forgets a child that has exited. */
 export function untrack(pid: number): void {
+  const file = live.get(pid);
   live.delete(pid);
-  rmSync(join(pidDir(runDir()), `${pid}.json`), { force: true });
+  if (file !== undefined) rmSync(file, { force: true });
 }
 
 function killTracked(): void {

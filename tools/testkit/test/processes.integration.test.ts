@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
 import {
+  freePort,
   type ManagedProcess,
   pingOnce,
   redisCli,
   RUN_DIR_ENV,
   startRedis,
+  startProcess,
   startRedisSentinel,
   waitFor,
 } from "../src/index.js";
@@ -127,5 +130,19 @@ describe("startRedisSentinel", () => {
       `127.0.0.1\n${master.port}`,
     );
     expect(sentinel.configPath.startsWith(sentinel.dir)).toBe(true);
+  });
+});
+
+describe("startProcess", () => {
+  it("starts any RESP-speaking program, ready once it answers PING, stopped by pid", async () => {
+    const port = await freePort();
+    const fixture = fileURLToPath(new URL("./fixtures/pong-server.mjs", import.meta.url));
+    const daemon = own(await startProcess({ command: process.execPath, args: [fixture, String(port)], port }));
+    expect(daemon.name).toBe("node");
+    expect(await daemon.cli("PING")).toBe("PONG");
+    expect(daemon.logTail()).toBe(`pong-server starting on ${port}`);
+    await daemon.stop();
+    expect(pidAlive(daemon.pid)).toBe(false);
+    expect(daemon.exitStatus).toEqual({ code: null, signal: "SIGTERM" });
   });
 });
