@@ -9,7 +9,7 @@ const PIPE_LOW_WATER = 256 * 1024;
 /** What a pipe reads from its proxy: the mode of the moment, and a random source for jitter. */
 export interface PipeContext {
   /** The current mode. */
-  readonly mode: FaultMode;
+  mode(): FaultMode;
   /** Uniform in [0, 1). */
   random(): number;
 }
@@ -47,7 +47,7 @@ export class FaultPipe {
 
   /** Takes a chunk read from the source. */
   push(chunk: Buffer): void {
-    const mode = this.context.mode;
+    const mode = this.context.mode();
     if (this.#cut || discards(mode, this.direction)) return;
     let dueAt = performance.now();
     if (mode.kind === "delay") dueAt += mode.ms + this.context.random() * (mode.jitterMs ?? 0);
@@ -71,7 +71,7 @@ export class FaultPipe {
 
   /** Re-reads the mode: drops what the new mode discards, half-closes on a cut. */
   modeChanged(): void {
-    const mode = this.context.mode;
+    const mode = this.context.mode();
     if (discards(mode, this.direction)) {
       this.#queue.length = 0;
       this.#setQueued(0);
@@ -116,7 +116,7 @@ export class FaultPipe {
         this.#timeout = setTimeout(this.#pump, wait);
         return;
       }
-      const mode = this.context.mode;
+      const mode = this.context.mode();
       const sliced = mode.kind === "slice";
       let piece = head.data;
       if (sliced && head.data.length > mode.bytes) {

@@ -93,14 +93,7 @@ export class FaultProxy {
     this.#server = server;
     this.#mode = options.mode ?? { kind: "pass" };
     validateMode(this.#mode);
-    const random = options.random ?? Math.random;
-    const proxy = this;
-    this.#context = {
-      get mode() {
-        return proxy.#mode;
-      },
-      random,
-    };
+    this.#context = { mode: () => this.#mode, random: options.random ?? Math.random };
     server.on("connection", (client) => this.#accept(client));
   }
 

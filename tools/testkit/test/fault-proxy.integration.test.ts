@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FaultProxy, type RedisServer, redisCli, startRedis, waitFor } from "../src/index.js";
+import { FaultProxy, freePort, type RedisServer, redisCli, startRedis, waitFor } from "../src/index.js";
 import { RawClient } from "./raw-client.js";
 
 let redis: RedisServer;
@@ -172,6 +172,13 @@ describe("FaultProxy", () => {
     expect(await c.ping(1_000)).toBeDefined();
     proxy.cut("client-to-server");
     expect(await c.until((x) => x.ended, 2_000)).toBe(true);
+  });
+
+  it("a target that refuses the connection: the client sees ECONNRESET", async () => {
+    proxy = await FaultProxy.start({ target: { host: "127.0.0.1", port: await freePort() } });
+    const c = await client();
+    expect(await c.until((x) => x.error !== undefined, 1_000)).toBe(true);
+    expect(c.error?.code).toBe("ECONNRESET");
   });
 
   it("close(): refuses new connections afterwards", async () => {
