@@ -59,9 +59,10 @@ export interface GossipConfig {
    */
   readonly resolveHostnames?: boolean;
   /**
-   * Whether a peer switching to an address another runid holds for the same master evicts
-   * that holder (`+sentinel-invalid-addr`), as a new peer does. Off by default: Redis only
-   * checks for new peers, so after a switch two peers of a master can share an address.
+   * Whether a peer whose address changes evicts the other runids holding the new address in
+   * the masters it watches (`+sentinel-invalid-addr`), as a new peer does. Off by default:
+   * Redis only checks for a new peer, so after a switch two peers of a master can share an
+   * address until one of them announces another.
    */
   readonly evictOnAddressSwitch?: boolean;
 }
@@ -329,24 +330,9 @@ export class Gossip {
         ),
       );
     }
-    if (valid && (!switched || this.#evictOnAddressSwitch)) {
-      const other = this.#peers.findInMaster(master.name, address);
-      if (other !== undefined) {
-        // Redis marks the old holder's address invalid and drops it everywhere
-        // (sentinelUpdateSentinelAddressInAllMasters); its link goes with it.
-        effects.push(
-          event(
-            "+sentinel-invalid-addr",
-            "notice",
-            sentinelDetails(other.runid, other.address, master.name, master.address),
-            master.name,
-          ),
-        );
-        for (const name of other.masters.keys()) this.#schedule.remove({ kind: "sentinel", master: name, runid: other.runid });
-        this.#peers.remove(other.runid);
-        effects.push({ type: "close-sentinel-link", runid: other.runid });
-      }
-    }
+    // A new peer of this master evicts whoever held its address here (Redis checks this
+    // master only, and not on an address switch).
+    if (valid && !switched) this.#evictHolders(runid, address, [master.name], effects);
 
     if (!valid) {
       // Redis cannot create the instance (createSentinelAddr fails), after having removed
@@ -367,6 +353,7 @@ export class Gossip {
         // sentinelUpdateSentinelAddressInAllMasters makes it in Redis.
         this.#peers.setAddress(runid, address);
         effects.push({ type: "close-sentinel-link", runid }, { type: "open-sentinel-link", runid, address });
+        if (this.#evictOnAddressSwitch) this.#evictHolders(runid, address, [...existing.masters.keys()], effects);
         const others = existing.masters.size - 1;
         if (others > 0) {
           effects.push(
@@ -418,6 +405,29 @@ export class Gossip {
     }
     effects.push(persist("master-config"));
     effects.push({ type: "client-reconfig-script", master: master.name, role: "observer", state: "start", from, to });
+  }
+
+  /**
+   * Drops, from every master, the peers other than `runid` that `masters` list at
+   * `address`: `+sentinel-invalid-addr`, as sentinelUpdateSentinelAddressInAllMasters does
+   * with the old holder after marking its port 0.
+   */
+  #evictHolders(runid: string, address: Address, masters: readonly string[], effects: GossipEffect[]): void {
+    for (const name of masters) {
+      const master = this.#masters.get(name);
+      if (master === undefined) continue;
+      for (const other of this.#peers.holdersInMaster(name, address)) {
+        if (other.runid === runid) continue;
+        effects.push(
+          event("+sentinel-invalid-addr", "notice", sentinelDetails(other.runid, other.address, name, master.address), name),
+        );
+        for (const watched of other.masters.keys()) {
+          this.#schedule.remove({ kind: "sentinel", master: watched, runid: other.runid });
+        }
+        this.#peers.remove(other.runid);
+        effects.push({ type: "close-sentinel-link", runid: other.runid });
+      }
+    }
   }
 
   #dropFromMaster(runid: string, master: string, effects: GossipEffect[]): void {

@@ -76,6 +76,11 @@ export class PeerTable {
     return undefined;
   }
 
+  /** Every peer of `master` at `address`. */
+  holdersInMaster(master: string, address: Address): Peer[] {
+    return [...this.#peers.values()].filter((peer) => peer.masters.has(master) && sameAddress(peer.address, address));
+  }
+
   /** Adds `master` to the peer's set, creating the peer at `address` if unknown; returns whether it was created. */
   addToMaster(runid: string, address: Address, master: string, now: number): boolean {
     const peer = this.#peers.get(runid);
