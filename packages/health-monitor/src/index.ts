@@ -1,1 +1,44 @@
+export {
+  formatAddress,
+  formatInstanceDetails,
+  type EventLevel,
+  type HealthEventType,
+  type InstanceDetails,
+  type InstanceKind,
+  type SentinelEvent,
+} from "./details.js";
+export {
+  InstanceHealth,
+  type ConnectionKind,
+  type ConnectionState,
+  type HealthCommand,
+  type HealthEffect,
+  type HealthInput,
+  type HealthSnapshot,
+  type HealthStep,
+  type InstanceHealthOptions,
+} from "./health-state.js";
 export { parseInfo, type InfoReplicaEntry, type ParsedInfo, type ReportedRole } from "./info.js";
+export {
+  commandConnectionDeadAt,
+  commandConnectionIsDead,
+  isValidPingReply,
+  pingPeriod,
+  pubsubConnectionDeadAt,
+  pubsubConnectionIsDead,
+  sdownDueAt,
+  sdownReason,
+  unresponsiveFor,
+  type CommandConnectionTimes,
+  type LinkTimes,
+  type PingReply,
+  type PubsubConnectionTimes,
+  type SdownInput,
+  type SdownReason,
+} from "./sdown.js";
+export {
+  DEFAULT_DOWN_AFTER_MS,
+  DEFAULT_SLAVE_PRIORITY,
+  DEFAULT_TIMINGS,
+  type SentinelTimings,
+} from "./timings.js";
