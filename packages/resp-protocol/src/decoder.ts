@@ -1,0 +1,536 @@
+import { RespProtocolError, type RespProtocolErrorReason } from "./errors.js";
+import { resolveLimits, type RespLimits } from "./limits.js";
+import type { RespValue } from "./values.js";
+
+/** Options of {@link RespDecoder}. */
+export interface RespDecoderOptions {
+  /** Called once per complete top-level reply, in stream order. */
+  readonly onReply: (value: RespValue) => void;
+  /** Overrides of {@link DEFAULT_RESP_LIMITS}. */
+  readonly limits?: Partial<RespLimits>;
+}
+
+// Aggregate kinds of a frame under construction.
+const ARRAY = 0;
+const MAP = 1;
+const SET = 2;
+const PUSH = 3;
+const ATTRIBUTE = 4;
+
+/** An aggregate whose elements are still arriving. */
+interface Frame {
+  readonly kind: number;
+  /** Elements expected: N for arrays, sets and pushes, 2N for maps, 2N + 1 for attributes. */
+  readonly n: number;
+  readonly items: RespValue[];
+}
+
+const CR = 13;
+const LF = 10;
+/** readLength's answer when the header line is not complete yet. */
+const NEED_MORE = -2;
+
+// Replies are immutable, so the most frequent ones are shared rather than allocated.
+const OK: RespValue = { kind: "simple", value: "OK" };
+const NULL_BULK: RespValue = { kind: "null-bulk" };
+const NULL_ARRAY: RespValue = { kind: "null-array" };
+const NULL: RespValue = { kind: "null" };
+const TRUE: RespValue = { kind: "boolean", value: true };
+const FALSE: RespValue = { kind: "boolean", value: false };
+const SMALL_INTEGERS: RespValue[] = Array.from({ length: 1024 }, (_, i) => ({
+  kind: "integer",
+  value: i,
+}));
+const DOUBLE_SYNTAX = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const BIG_NUMBER_SYNTAX = /^-?\d+$/;
+
+/**
+ * Short ASCII text is cheaper to build in JS than through a native call; anything else goes
+ * to the UTF-8 decoder.
+ */
+function text(buf: Buffer, start: number, end: number): string {
+  if (end - start > 16) return buf.toString("utf8", start, end);
+  let s = "";
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c > 127) return buf.toString("utf8", start, end);
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+function build(frame: Frame): RespValue {
+  const items = frame.items;
+  switch (frame.kind) {
+    case ARRAY:
+      return { kind: "array", value: items };
+    case SET:
+      return { kind: "set", value: items };
+    case PUSH:
+      return { kind: "push", value: items };
+    case MAP:
+      return { kind: "map", value: pairs(items, items.length) };
+    default:
+      return {
+        kind: "attribute",
+        attributes: pairs(items, items.length - 1),
+        value: items[items.length - 1]!,
+      };
+  }
+}
+
+function pairs(items: RespValue[], end: number): Array<readonly [RespValue, RespValue]> {
+  const out = new Array<readonly [RespValue, RespValue]>(end / 2);
+  for (let i = 0; i < end; i += 2) out[i / 2] = [items[i]!, items[i + 1]!];
+  return out;
+}
+
+/**
+ * Streaming decoder for RESP2 and RESP3 replies. Feed it bytes as they arrive, in any
+ * chunking; it calls `onReply` once per complete top-level reply. Error replies (`-ERR`,
+ * `!`) are values; malformed input throws {@link RespProtocolError}.
+ *
+ * It never re-parses what it has already decoded: completed elements of an unfinished
+ * aggregate are kept on a frame stack, and a bulk string whose payload spans chunks is
+ * copied once into a buffer of its announced size. Bulk strings that arrive within one
+ * chunk are views of that chunk (no copy), so a fed chunk must not be modified afterwards.
+ */
+export class RespDecoder {
+  private readonly onReply: (value: RespValue) => void;
+  private readonly maxBulk: number;
+  private readonly maxCount: number;
+  private readonly maxLine: number;
+  private readonly maxDepth: number;
+
+  /** Unparsed input; `pos` is where the next element starts. */
+  private buf: Buffer | null = null;
+  private pos = 0;
+  /** Stream offset of `buf[0]`, for error offsets. */
+  private offsetBase = 0;
+  /** True while `buf[pos..]` is a line waiting for its CRLF. */
+  private lineWait = false;
+  /** Chunks received while waiting for a line end, not yet joined to `buf`. */
+  private waiting: Buffer[] = [];
+  private waitingBytes = 0;
+
+  /** Unfinished aggregates, outermost first. */
+  private stack: Frame[] = [];
+  /** Unfinished aggregates collected innermost first while unwinding. */
+  private unwound: Frame[] = [];
+  /** Aggregates opened by the current recursive descent (not yet on the stack). */
+  private nesting = 0;
+
+  /** A bulk payload (plus CRLF) spanning chunks, filled as they arrive. */
+  private target: Buffer | null = null;
+  private targetFilled = 0;
+  private targetType = 0;
+  private targetOffset = 0;
+
+  private failure: RespProtocolError | null = null;
+
+  /** @param options - Reply callback and limit overrides. */
+  constructor(options: RespDecoderOptions) {
+    const limits = resolveLimits(options.limits);
+    this.onReply = options.onReply;
+    this.maxBulk = limits.maxBulkLength;
+    this.maxCount = limits.maxMultibulkLength;
+    this.maxLine = limits.maxInlineLength;
+    this.maxDepth = limits.maxNestingDepth;
+  }
+
+  /** Bytes received and not yet delivered as part of a reply: the unfinished element. */
+  get bufferedBytes(): number {
+    const rest = this.buf === null ? 0 : this.buf.length - this.pos;
+    return rest + this.waitingBytes + (this.target === null ? 0 : this.targetFilled);
+  }
+
+  /** Forgets all buffered input and any earlier protocol error. */
+  reset(): void {
+    this.buf = null;
+    this.pos = 0;
+    this.offsetBase = 0;
+    this.lineWait = false;
+    this.waiting = [];
+    this.waitingBytes = 0;
+    this.stack = [];
+    this.unwound = [];
+    this.nesting = 0;
+    this.target = null;
+    this.targetFilled = 0;
+    this.failure = null;
+  }
+
+  /**
+   * Decodes `chunk`, calling `onReply` for every reply it completes.
+   * @throws {@link RespProtocolError} on malformed input, and on every call after that.
+   */
+  feed(chunk: Buffer): void {
+    if (this.failure !== null) throw this.failure;
+    if (chunk.length === 0) return;
+    if (this.target !== null) {
+      if (!this.fillTarget(chunk)) return;
+    } else if (this.buf === null) {
+      this.buf = chunk;
+      this.pos = 0;
+    } else if (this.lineWait && !this.lineMayEnd(chunk)) {
+      this.waiting.push(chunk);
+      this.waitingBytes += chunk.length;
+      // The type byte does not count towards the line length.
+      if (this.buf.length - this.pos + this.waitingBytes - 1 > this.maxLine) {
+        throw this.fail("too-long-line", "too big reply line", this.offsetBase + this.pos);
+      }
+      return;
+    } else {
+      const parts = [this.buf.subarray(this.pos), ...this.waiting, chunk];
+      this.offsetBase += this.pos;
+      this.buf = Buffer.concat(parts);
+      this.pos = 0;
+      this.waiting = [];
+      this.waitingBytes = 0;
+    }
+    this.lineWait = false;
+    this.run();
+  }
+
+  /** Whether `chunk` can complete the line waiting in `buf[pos..]` and `waiting`. */
+  private lineMayEnd(chunk: Buffer): boolean {
+    const last = this.waiting.length > 0 ? this.waiting[this.waiting.length - 1]! : this.buf!;
+    return last[last.length - 1] === CR || chunk.indexOf(CR) !== -1;
+  }
+
+  /** Copies into the pending bulk payload; true when it completed and `buf` holds the rest. */
+  private fillTarget(chunk: Buffer): boolean {
+    const target = this.target!;
+    const need = target.length - this.targetFilled;
+    if (chunk.length < need) {
+      chunk.copy(target, this.targetFilled);
+      this.targetFilled += chunk.length;
+      this.offsetBase += chunk.length;
+      return false;
+    }
+    chunk.copy(target, this.targetFilled, 0, need);
+    this.target = null;
+    this.targetFilled = 0;
+    this.buf = chunk;
+    this.pos = need;
+    const end = target.length - 2;
+    if (target[end] !== CR || target[end + 1] !== LF) {
+      throw this.fail("missing-crlf", "expected CRLF after bulk payload", this.targetOffset);
+    }
+    const value = this.blob(this.targetType, target, 0, end, this.targetOffset);
+    if (this.stack.length === 0) this.onReply(value);
+    else this.stack[this.stack.length - 1]!.items.push(value);
+    return true;
+  }
+
+  /** Parses `buf` from `pos`: first the unfinished aggregates, then new replies. */
+  private run(): void {
+    const stack = this.stack;
+    while (stack.length > 0) {
+      const value = this.fill(stack[stack.length - 1]!);
+      if (value === undefined) return this.suspend();
+      stack.pop();
+      if (stack.length === 0) this.onReply(value);
+      else stack[stack.length - 1]!.items.push(value);
+    }
+    const buf = this.buf!;
+    while (this.pos < buf.length) {
+      const value = this.parse();
+      if (value === undefined) return this.suspend();
+      this.onReply(value);
+    }
+    this.offsetBase += buf.length;
+    this.buf = null;
+    this.pos = 0;
+  }
+
+  /** Keeps the unfinished state once the input ran out in the middle of a reply. */
+  private suspend(): void {
+    const unwound = this.unwound;
+    for (let i = unwound.length - 1; i >= 0; i--) this.stack.push(unwound[i]!);
+    this.unwound = [];
+    this.nesting = 0;
+    const buf = this.buf!;
+    if (this.target !== null || this.pos >= buf.length) {
+      this.offsetBase += buf.length;
+      this.buf = null;
+      this.pos = 0;
+    } else {
+      this.lineWait = true;
+    }
+  }
+
+  /** Adds elements to `frame` until it is complete (returns it) or the input runs out. */
+  private fill(frame: Frame): RespValue | undefined {
+    const items = frame.items;
+    const n = frame.n;
+    while (items.length < n) {
+      const value = this.parse();
+      if (value === undefined) return undefined;
+      items.push(value);
+    }
+    return build(frame);
+  }
+
+  /** Parses one element at `pos`; `undefined` when the input ends first. */
+  private parse(): RespValue | undefined {
+    const buf = this.buf!;
+    const start = this.pos;
+    const end = buf.length;
+    if (start >= end) return undefined;
+    switch (buf[start]) {
+      case 36: // $
+        return this.parseBlob(buf, start, 36);
+      case 42: // *
+        return this.parseAggregate(buf, start, ARRAY);
+      case 43: // +
+        if (
+          start + 4 < end &&
+          buf[start + 1] === 79 &&
+          buf[start + 2] === 75 &&
+          buf[start + 3] === CR &&
+          buf[start + 4] === LF
+        ) {
+          this.pos = start + 5;
+          return OK;
+        }
+        return this.parseLine(buf, start, 43);
+      case 58: // :
+        return this.parseInteger(buf, start);
+      case 45: // -
+        return this.parseLine(buf, start, 45);
+      case 37: // %
+        return this.parseAggregate(buf, start, MAP);
+      case 126: // ~
+        return this.parseAggregate(buf, start, SET);
+      case 62: // >
+        return this.parseAggregate(buf, start, PUSH);
+      case 124: // |
+        return this.parseAggregate(buf, start, ATTRIBUTE);
+      case 33: // !
+        return this.parseBlob(buf, start, 33);
+      case 61: // =
+        return this.parseBlob(buf, start, 61);
+      case 95: // _
+      case 35: // #
+      case 44: // ,
+      case 40: // (
+        return this.parseLine(buf, start, buf[start]!);
+      default:
+        throw this.fail(
+          "invalid-type-byte",
+          `got ${JSON.stringify(String.fromCharCode(buf[start]!))} as reply type byte`,
+          this.offsetBase + start,
+        );
+    }
+  }
+
+  /**
+   * Index of the CR ending the line that starts at `start`, once its LF has arrived too;
+   * -1 when the line is not complete yet.
+   */
+  private lineEnd(buf: Buffer, start: number): number {
+    const end = buf.length;
+    let i = start + 1;
+    while (i < end && buf[i] !== CR) i++;
+    if (i - start - 1 > this.maxLine) {
+      throw this.fail("too-long-line", "too big reply line", this.offsetBase + start);
+    }
+    if (i + 1 >= end) return -1;
+    if (buf[i + 1] !== LF) {
+      throw this.fail("missing-crlf", "expected LF after CR", this.offsetBase + start);
+    }
+    return i;
+  }
+
+  /** Simple string, error, null, boolean, double, big number. */
+  private parseLine(buf: Buffer, start: number, type: number): RespValue | undefined {
+    const cr = this.lineEnd(buf, start);
+    if (cr < 0) return undefined;
+    this.pos = cr + 2;
+    switch (type) {
+      case 43:
+        return { kind: "simple", value: text(buf, start + 1, cr) };
+      case 45:
+        return { kind: "error", value: text(buf, start + 1, cr) };
+      case 95:
+        if (cr !== start + 1) throw this.bad("invalid-null", "Bad nil value", start);
+        return NULL;
+      case 35:
+        if (cr === start + 2 && buf[start + 1] === 116) return TRUE;
+        if (cr === start + 2 && buf[start + 1] === 102) return FALSE;
+        throw this.bad("invalid-boolean", "Bad bool value", start);
+      case 44:
+        return { kind: "double", value: this.double(buf.toString("latin1", start + 1, cr), start) };
+      default: {
+        const digits = buf.toString("latin1", start + 1, cr);
+        if (!BIG_NUMBER_SYNTAX.test(digits)) {
+          throw this.bad("invalid-big-number", "Bad big number value", start);
+        }
+        return { kind: "big-number", value: BigInt(digits) };
+      }
+    }
+  }
+
+  private double(s: string, start: number): number {
+    switch (s) {
+      case "inf":
+      case "+inf":
+        return Infinity;
+      case "-inf":
+        return -Infinity;
+      case "nan":
+      case "-nan":
+        return NaN;
+    }
+    if (!DOUBLE_SYNTAX.test(s)) throw this.bad("invalid-double", "Bad double value", start);
+    return Number(s);
+  }
+
+  private parseInteger(buf: Buffer, start: number): RespValue | undefined {
+    const end = buf.length;
+    let i = start + 1;
+    const negative = i < end && buf[i] === 45;
+    if (negative) i++;
+    const digits = i;
+    let n = 0;
+    for (; i < end; i++) {
+      const d = buf[i]! - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i - start - 1 > this.maxLine) {
+      throw this.fail("too-long-line", "too big reply line", this.offsetBase + start);
+    }
+    if (i >= end) return undefined;
+    if (buf[i] !== CR || i === digits) throw this.bad("invalid-integer", "Bad integer value", start);
+    if (i + 1 >= end) return undefined;
+    if (buf[i + 1] !== LF) throw this.bad("missing-crlf", "expected LF after CR", start);
+    this.pos = i + 2;
+    if (i - digits > 15) {
+      // Past 15 digits the float accumulator may have rounded: redo it exactly.
+      const big = BigInt(buf.toString("latin1", start + 1, i));
+      const safe = big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER);
+      return { kind: "integer", value: safe ? Number(big) : big };
+    }
+    if (negative) return { kind: "integer", value: n === 0 ? 0 : -n };
+    return n < 1024 ? SMALL_INTEGERS[n]! : { kind: "integer", value: n };
+  }
+
+  /**
+   * The N of a `*N`/`$N`-style header (-1 allowed), with `pos` moved past its CRLF;
+   * {@link NEED_MORE} when the line is incomplete.
+   */
+  private readLength(buf: Buffer, start: number, reason: RespProtocolErrorReason): number {
+    const cr = this.lineEnd(buf, start);
+    if (cr < 0) return NEED_MORE;
+    let i = start + 1;
+    let n = 0;
+    if (buf[i] === 45) {
+      // Only -1 (null) is meaningful.
+      if (cr !== start + 3 || buf[start + 2] !== 49) throw this.badLength(reason, start);
+      this.pos = cr + 2;
+      return -1;
+    }
+    if (i === cr || cr - i > 15) throw this.badLength(reason, start);
+    for (; i < cr; i++) {
+      const d = buf[i]! - 48;
+      if (d < 0 || d > 9) throw this.badLength(reason, start);
+      n = n * 10 + d;
+    }
+    this.pos = cr + 2;
+    return n;
+  }
+
+  private parseAggregate(buf: Buffer, start: number, kind: number): RespValue | undefined {
+    const count = this.readLength(buf, start, "invalid-multibulk-length");
+    if (count === NEED_MORE) return undefined;
+    if (count === -1) {
+      if (kind === ARRAY) return NULL_ARRAY;
+      throw this.badLength("invalid-multibulk-length", start);
+    }
+    if (count > this.maxCount) throw this.badLength("invalid-multibulk-length", start);
+    if (count === 0 && kind !== ATTRIBUTE) return build({ kind, n: 0, items: [] });
+    if (this.stack.length + this.nesting >= this.maxDepth) {
+      throw this.fail(
+        "too-deep",
+        `nesting deeper than ${this.maxDepth} levels`,
+        this.offsetBase + start,
+      );
+    }
+    const frame: Frame = {
+      kind,
+      n: kind === MAP ? count * 2 : kind === ATTRIBUTE ? count * 2 + 1 : count,
+      items: [],
+    };
+    this.nesting++;
+    const value = this.fill(frame);
+    this.nesting--;
+    if (value === undefined) this.unwound.push(frame);
+    return value;
+  }
+
+  /** Bulk string, bulk error, verbatim string. */
+  private parseBlob(buf: Buffer, start: number, type: number): RespValue | undefined {
+    const length = this.readLength(buf, start, "invalid-bulk-length");
+    if (length === NEED_MORE) return undefined;
+    if (length === -1) {
+      if (type === 36) return NULL_BULK;
+      throw this.badLength("invalid-bulk-length", start);
+    }
+    if (length > this.maxBulk) throw this.badLength("invalid-bulk-length", start);
+    const body = this.pos;
+    const end = buf.length;
+    const stop = body + length;
+    if (stop + 2 <= end) {
+      if (buf[stop] !== CR || buf[stop + 1] !== LF) {
+        throw this.fail("missing-crlf", "expected CRLF after bulk payload", this.offsetBase + start);
+      }
+      this.pos = stop + 2;
+      return this.blob(type, buf, body, stop, this.offsetBase + start);
+    }
+    // The payload spans chunks: copy it once into its own buffer as the chunks arrive.
+    const target = Buffer.allocUnsafe(length + 2);
+    buf.copy(target, 0, body, end);
+    this.target = target;
+    this.targetFilled = end - body;
+    this.targetType = type;
+    this.targetOffset = this.offsetBase + start;
+    this.pos = end;
+    return undefined;
+  }
+
+  private blob(type: number, buf: Buffer, start: number, end: number, offset: number): RespValue {
+    if (type === 36) return { kind: "bulk", value: buf.subarray(start, end) };
+    if (type === 33) return { kind: "bulk-error", value: buf.toString("utf8", start, end) };
+    if (end - start < 4 || buf[start + 3] !== 58) {
+      throw this.fail("invalid-verbatim", "Bad verbatim string", offset);
+    }
+    return {
+      kind: "verbatim",
+      format: buf.toString("latin1", start, start + 3),
+      value: buf.toString("utf8", start + 4, end),
+    };
+  }
+
+  private badLength(reason: RespProtocolErrorReason, start: number): RespProtocolError {
+    const message = reason === "invalid-bulk-length" ? "invalid bulk length" : "invalid multibulk length";
+    return this.fail(reason, message, this.offsetBase + start);
+  }
+
+  private bad(reason: RespProtocolErrorReason, message: string, start: number): RespProtocolError {
+    return this.fail(reason, message, this.offsetBase + start);
+  }
+
+  /** Records the error so that later input is refused, and returns it for throwing. */
+  private fail(reason: RespProtocolErrorReason, message: string, offset: number): RespProtocolError {
+    this.failure = new RespProtocolError(reason, message, offset);
+    this.buf = null;
+    this.waiting = [];
+    this.waitingBytes = 0;
+    this.target = null;
+    this.stack = [];
+    this.unwound = [];
+    return this.failure;
+  }
+}

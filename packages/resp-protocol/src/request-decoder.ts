@@ -1,0 +1,311 @@
+import { RespProtocolError, type RespProtocolErrorReason } from "./errors.js";
+import { resolveLimits, type RespLimits } from "./limits.js";
+import { splitArgs } from "./split-args.js";
+
+/** Options of {@link RespRequestDecoder}. */
+export interface RespRequestDecoderOptions {
+  /** Called once per complete command with its arguments (the command name first). */
+  readonly onCommand: (args: Buffer[]) => void;
+  /** Overrides of {@link DEFAULT_RESP_LIMITS}. */
+  readonly limits?: Partial<RespLimits>;
+  /**
+   * Whether the client counts as authenticated; `false` applies Redis's tighter limits for
+   * clients that have not authenticated. Default `true` (no authentication required).
+   */
+  readonly authenticated?: boolean;
+}
+
+const CR = 13;
+const LF = 10;
+const NOT_A_NUMBER = Number.NaN;
+
+// What a line waiting for its end is, to name the error if it grows past the limit.
+const WAIT_INLINE = 1;
+const WAIT_MBULK_COUNT = 2;
+const WAIT_BULK_COUNT = 3;
+
+/**
+ * Redis's string2ll on `buf[start..end)`: an optional `-`, then digits without a leading
+ * zero (except `0` itself), at most 20 characters, within a signed 64-bit integer. Values
+ * beyond 2^53 lose precision, which no limit check can notice at that size.
+ * @returns The number, or NaN if Redis would reject the text.
+ */
+function string2ll(buf: Buffer, start: number, end: number): number {
+  const len = end - start;
+  if (len === 0 || len > 20) return NOT_A_NUMBER;
+  if (len === 1 && buf[start] === 48) return 0;
+  let i = start;
+  const negative = buf[i] === 45;
+  if (negative) {
+    i++;
+    if (i === end) return NOT_A_NUMBER;
+  }
+  const first = buf[i]!;
+  if (first < 49 || first > 57) return NOT_A_NUMBER;
+  let n = 0;
+  for (; i < end; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return NOT_A_NUMBER;
+    n = n * 10 + d;
+  }
+  if (n > 9_223_372_036_854_775_807) return NOT_A_NUMBER;
+  return negative ? -n : n;
+}
+
+/**
+ * Streaming decoder for client requests, with Redis's semantics and error messages
+ * (src/networking.c, processInputBuffer): a request starting with `*` is a multibulk array
+ * of bulk strings; anything else is an inline command, one line split like redis-cli and
+ * telnet users expect (see {@link splitArgs}); empty lines and `*0`/`*-1` are ignored.
+ *
+ * Like Redis, it takes the two bytes after a CR or after a bulk payload to be CRLF without
+ * checking them. Arguments are views of the fed chunks when they arrive whole.
+ */
+export class RespRequestDecoder {
+  /**
+   * Whether the client counts as authenticated. While `false`, a request may have at most
+   * `unauthenticatedMaxMultibulkLength` arguments of at most `unauthenticatedMaxBulkLength`
+   * bytes each, as Redis enforces where authentication is required.
+   */
+  authenticated: boolean;
+
+  private readonly onCommand: (args: Buffer[]) => void;
+  private readonly limits: RespLimits;
+
+  private buf: Buffer | null = null;
+  private pos = 0;
+  private offsetBase = 0;
+  /** One of the WAIT_* constants while `buf[pos..]` is a line waiting for its end, else 0. */
+  private lineWait = 0;
+  private waiting: Buffer[] = [];
+  private waitingBytes = 0;
+
+  /** Arguments still expected by the current multibulk request; 0 between requests. */
+  private remaining = 0;
+  private args: Buffer[] = [];
+  /** A bulk argument (plus CRLF) spanning chunks, filled as they arrive. */
+  private target: Buffer | null = null;
+  private targetFilled = 0;
+
+  private failure: RespProtocolError | null = null;
+
+  /** @param options - Command callback, limit overrides, initial authentication state. */
+  constructor(options: RespRequestDecoderOptions) {
+    this.onCommand = options.onCommand;
+    this.limits = resolveLimits(options.limits);
+    this.authenticated = options.authenticated ?? true;
+  }
+
+  /** Bytes received and not yet delivered as part of a command. */
+  get bufferedBytes(): number {
+    const rest = this.buf === null ? 0 : this.buf.length - this.pos;
+    let args = 0;
+    for (const arg of this.args) args += arg.length;
+    return rest + this.waitingBytes + args + (this.target === null ? 0 : this.targetFilled);
+  }
+
+  /** Forgets all buffered input and any earlier protocol error; keeps `authenticated`. */
+  reset(): void {
+    this.buf = null;
+    this.pos = 0;
+    this.offsetBase = 0;
+    this.lineWait = 0;
+    this.waiting = [];
+    this.waitingBytes = 0;
+    this.remaining = 0;
+    this.args = [];
+    this.target = null;
+    this.targetFilled = 0;
+    this.failure = null;
+  }
+
+  /**
+   * Decodes `chunk`, calling `onCommand` for every command it completes.
+   * @throws {@link RespProtocolError} on malformed input, and on every call after that.
+   */
+  feed(chunk: Buffer): void {
+    if (this.failure !== null) throw this.failure;
+    if (chunk.length === 0) return;
+    if (this.target !== null) {
+      if (!this.fillTarget(chunk)) return;
+    } else if (this.buf === null) {
+      this.buf = chunk;
+      this.pos = 0;
+    } else if (this.lineWait !== 0 && !this.lineMayEnd(chunk)) {
+      this.waiting.push(chunk);
+      this.waitingBytes += chunk.length;
+      if (this.buf.length - this.pos + this.waitingBytes > this.limits.maxInlineLength) {
+        throw this.lineTooLong(this.lineWait, this.pos);
+      }
+      return;
+    } else {
+      const parts = [this.buf.subarray(this.pos), ...this.waiting, chunk];
+      this.offsetBase += this.pos;
+      this.buf = Buffer.concat(parts);
+      this.pos = 0;
+      this.waiting = [];
+      this.waitingBytes = 0;
+    }
+    this.lineWait = 0;
+    this.run();
+  }
+
+  private lineMayEnd(chunk: Buffer): boolean {
+    const last = this.waiting.length > 0 ? this.waiting[this.waiting.length - 1]! : this.buf!;
+    if (this.lineWait === WAIT_INLINE) return chunk.indexOf(LF) !== -1;
+    return last[last.length - 1] === CR || chunk.indexOf(CR) !== -1;
+  }
+
+  private fillTarget(chunk: Buffer): boolean {
+    const target = this.target!;
+    const need = target.length - this.targetFilled;
+    if (chunk.length < need) {
+      chunk.copy(target, this.targetFilled);
+      this.targetFilled += chunk.length;
+      this.offsetBase += chunk.length;
+      return false;
+    }
+    chunk.copy(target, this.targetFilled, 0, need);
+    this.target = null;
+    this.targetFilled = 0;
+    this.buf = chunk;
+    this.pos = need;
+    this.args.push(target.subarray(0, target.length - 2));
+    if (--this.remaining === 0) this.emit();
+    return true;
+  }
+
+  private emit(): void {
+    const args = this.args;
+    this.args = [];
+    this.onCommand(args);
+  }
+
+  private run(): void {
+    const buf = this.buf!;
+    const end = buf.length;
+    const limits = this.limits;
+    while (this.pos < end) {
+      const start = this.pos;
+      if (this.remaining === 0) {
+        if (buf[start] !== 42 /* * */) {
+          if (!this.inline(buf, start)) return this.suspend(WAIT_INLINE);
+          continue;
+        }
+        const cr = buf.indexOf(CR, start);
+        if (cr === -1) {
+          if (end - start > limits.maxInlineLength) throw this.lineTooLong(WAIT_MBULK_COUNT, start);
+          return this.suspend(WAIT_MBULK_COUNT);
+        }
+        if (cr + 1 >= end) return this.suspend(WAIT_MBULK_COUNT);
+        const count = string2ll(buf, start + 1, cr);
+        if (!(count <= limits.maxMultibulkLength)) {
+          throw this.fail("invalid-multibulk-length", "invalid multibulk length", start);
+        }
+        if (count > limits.unauthenticatedMaxMultibulkLength && !this.authenticated) {
+          throw this.fail("unauthenticated-multibulk-length", "unauthenticated multibulk length", start);
+        }
+        this.pos = cr + 2;
+        if (count <= 0) continue;
+        this.remaining = count;
+      }
+      if (!this.bulks(buf)) return this.suspend(WAIT_BULK_COUNT);
+      this.emit();
+    }
+    this.offsetBase += end;
+    this.buf = null;
+    this.pos = 0;
+  }
+
+  /** Reads the current request's bulk arguments; false when the input runs out first. */
+  private bulks(buf: Buffer): boolean {
+    const end = buf.length;
+    const limits = this.limits;
+    while (this.remaining > 0) {
+      const start = this.pos;
+      if (start >= end) return false;
+      const cr = buf.indexOf(CR, start);
+      if (cr === -1) {
+        if (end - start > limits.maxInlineLength) throw this.lineTooLong(WAIT_BULK_COUNT, start);
+        return false;
+      }
+      if (cr + 1 >= end) return false;
+      if (buf[start] !== 36 /* $ */) {
+        throw this.fail(
+          "expected-bulk",
+          `expected '$', got '${String.fromCharCode(buf[start]!)}'`,
+          start,
+        );
+      }
+      const length = string2ll(buf, start + 1, cr);
+      if (!(length >= 0 && length <= limits.maxBulkLength)) {
+        throw this.fail("invalid-bulk-length", "invalid bulk length", start);
+      }
+      if (length > limits.unauthenticatedMaxBulkLength && !this.authenticated) {
+        throw this.fail("unauthenticated-bulk-length", "unauthenticated bulk length", start);
+      }
+      const body = cr + 2;
+      if (body + length + 2 <= end) {
+        this.args.push(buf.subarray(body, body + length));
+        this.pos = body + length + 2;
+        this.remaining--;
+        continue;
+      }
+      // The argument spans chunks: copy it once into its own buffer as the chunks arrive.
+      const target = Buffer.allocUnsafe(length + 2);
+      buf.copy(target, 0, body, end);
+      this.target = target;
+      this.targetFilled = end - body;
+      this.pos = end;
+      return false;
+    }
+    return true;
+  }
+
+  /** One inline command; false when its line has not ended yet. */
+  private inline(buf: Buffer, start: number): boolean {
+    const end = buf.length;
+    const lf = buf.indexOf(LF, start);
+    if (lf === -1) {
+      if (end - start > this.limits.maxInlineLength) throw this.lineTooLong(WAIT_INLINE, start);
+      return false;
+    }
+    const lineEnd = lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
+    const args = splitArgs(buf, start, lineEnd);
+    if (args === null) throw this.fail("unbalanced-quotes", "unbalanced quotes in request", start);
+    this.pos = lf + 1;
+    if (args.length > 0) this.onCommand(args);
+    return true;
+  }
+
+  private suspend(wait: number): void {
+    const buf = this.buf!;
+    if (this.target !== null || this.pos >= buf.length) {
+      this.offsetBase += buf.length;
+      this.buf = null;
+      this.pos = 0;
+    } else {
+      this.lineWait = wait;
+    }
+  }
+
+  private lineTooLong(wait: number, start: number): RespProtocolError {
+    if (wait === WAIT_INLINE) {
+      return this.fail("too-big-inline-request", "too big inline request", start);
+    }
+    if (wait === WAIT_MBULK_COUNT) {
+      return this.fail("too-big-mbulk-count-string", "too big mbulk count string", start);
+    }
+    return this.fail("too-big-bulk-count-string", "too big bulk count string", start);
+  }
+
+  private fail(reason: RespProtocolErrorReason, message: string, start: number): RespProtocolError {
+    this.failure = new RespProtocolError(reason, message, this.offsetBase + start);
+    this.buf = null;
+    this.waiting = [];
+    this.waitingBytes = 0;
+    this.args = [];
+    this.target = null;
+    return this.failure;
+  }
+}
