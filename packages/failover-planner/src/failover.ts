@@ -195,7 +195,7 @@ interface Run {
   fast: FastConfirmationOptions | null;
   /** The master was switched in this step: the context's master view is now stale. */
   switched: boolean;
-  /** A replica's reconfiguration moved forward in this step. */
+  /** The promotion or a replica's reconfiguration moved forward in this step. */
   moved: boolean;
 }
 
@@ -452,6 +452,7 @@ function confirmPromotion(run: Run, promoted: Address): void {
   masterEvent(run, "+failover-state-reconf-slaves");
   run.fx.push({ kind: "client-reconfig-script", role: "leader", from: master.addr, to: promoted });
   run.fx.push({ kind: "force-hello" });
+  run.moved = true;
   if (run.fast !== null) advance(run);
 }
 
@@ -639,59 +640,60 @@ function sendDueProbes(run: Run): void {
 // ---------------------------------------------------------------- wake-up time
 
 /**
- * The earliest time a tick could change something. `now` means "tick again soon": a
- * Redis-paced caller ticks at its own rate anyway, one state per tick.
+ * The earliest time a tick could change something: `now` when a tick would act at once
+ * (Redis handles one state per tick), else the next deadline still ahead. Deadlines that
+ * have passed without effect (a reconf-sent timeout Redis's loop does not reach) are not
+ * repeated, so a caller that ticks on wake-ups never spins.
  */
 function scheduleWake(run: Run, input: PlannerInput): void {
-  // In TILT nothing acts; the caller's timer, which detects the end of TILT, ticks anyway.
+  // In TILT nothing acts, and after a switch the context's master is stale; the caller's
+  // periodic timer covers both.
   if (run.ctx.tilt === true || run.switched) return;
   const s = run.s;
   const { master, now } = run.ctx;
   const timeout = master.failoverTimeout;
-  const at: number[] = [];
-  // In Redis pacing an INFO that moved a replica forward is acted on at the next tick.
-  const soon = run.moved && input.type !== "tick" && run.fast === null;
+  const later: number[] = [];
+  // In Redis pacing, progress seen outside a tick is acted on at the next tick.
+  let soon = run.moved && input.type !== "tick" && run.fast === null;
   switch (s.phase) {
     case "none":
       if (master.oDown) {
-        at.push(s.startTime === null ? now : s.startTime + timeout * 2);
+        if (s.startTime === null) soon = true;
+        else later.push(s.startTime + timeout * 2);
       }
       break;
     case "wait_start":
-      if (s.electedEpoch === s.epoch || s.forced) at.push(now);
-      else at.push((s.startTime ?? now) + Math.min(run.t.electionTimeout, timeout) + 1);
+      if (s.electedEpoch === s.epoch || s.forced) soon = true;
+      else later.push((s.startTime ?? now) + Math.min(run.t.electionTimeout, timeout) + 1);
       break;
     case "select_slave":
-      at.push(now);
+      soon = true;
       break;
     case "send_slaveof_noone": {
       const view = s.promoted === null ? undefined : findReplica(master, s.promoted);
-      at.push(view !== undefined && !view.disconnected ? now : s.stateChangeTime + timeout + 1);
+      if (view !== undefined && !view.disconnected) soon = true;
+      else later.push(s.stateChangeTime + timeout + 1);
       break;
     }
     case "wait_promotion":
-      at.push(s.stateChangeTime + timeout + 1);
-      if (run.fast !== null) {
-        const probe = nextProbeTime(s.promotionProbes, run.fast);
-        if (probe !== null) at.push(probe);
-      }
+      later.push(s.stateChangeTime + timeout + 1);
+      if (run.fast !== null) later.push(nextProbeTime(s.promotionProbes, run.fast) ?? now);
       break;
     case "reconf_slaves":
-      at.push(s.stateChangeTime + timeout + 1);
-      if (soon) at.push(now);
+      later.push(s.stateChangeTime + timeout + 1);
       for (const r of master.replicas) {
         const p = s.reconf[instanceName(r.addr)];
         if (p === undefined) continue;
-        if (p.sent) at.push(p.sentTime + run.t.slaveReconfTimeout + 1);
+        if (p.sent) later.push(p.sentTime + run.t.slaveReconfTimeout + 1);
         if (run.fast !== null && (p.sent || p.inProgress)) {
-          const probe = nextProbeTime(p.probes, run.fast);
-          if (probe !== null) at.push(probe);
+          later.push(nextProbeTime(p.probes, run.fast) ?? now);
         }
       }
       break;
     case "update_config":
       break;
   }
-  if (at.length === 0) return;
-  run.fx.push({ kind: "wake", at: Math.max(now, Math.min(...at)) });
+  const ahead = later.filter((t) => t > now);
+  if (soon) run.fx.push({ kind: "wake", at: now });
+  else if (ahead.length > 0) run.fx.push({ kind: "wake", at: Math.min(...ahead) });
 }
