@@ -1,0 +1,59 @@
+import type { ConfigStore } from "./config-store.js";
+import type { ConfigDocument } from "./document.js";
+import { loadConfig } from "./load.js";
+import type { SentinelConfig } from "./model.js";
+import { parseDocument } from "./document.js";
+import { rewriteConfig } from "./rewrite.js";
+
+/** Options of {@link SentinelConfigFile.open}. */
+export interface OpenOptions {
+  /** Keep secrets out of saved files (redis/redis#10085); see `RewriteOptions.omitSecrets`. */
+  readonly omitSecrets?: boolean;
+  /** Checks that scripts are executable; by default they are not checked. */
+  readonly isExecutable?: (path: string) => boolean;
+}
+
+/**
+ * A sentinel.conf in a {@link ConfigStore}: loaded and checked once, then saved with
+ * Redis's rewrite rules each time the state changes (`sentinelFlushConfig`).
+ */
+export class SentinelConfigFile {
+  private constructor(
+    private readonly store: ConfigStore,
+    private document: ConfigDocument,
+    private readonly includes: readonly ConfigDocument[],
+    private current: SentinelConfig,
+    private readonly omitSecrets: boolean,
+  ) {}
+
+  /**
+   * Checks that the store is writable (Redis refuses to start otherwise), then loads it.
+   * Throws `ConfigNotWritableError` or `ConfigError`.
+   */
+  static async open(store: ConfigStore, options: OpenOptions = {}): Promise<SentinelConfigFile> {
+    await store.checkWritable();
+    const text = await store.read();
+    const loaded = loadConfig(text, {
+      file: store.name,
+      readInclude: (path, from) => store.readInclude(path, from),
+      ...(options.isExecutable === undefined ? {} : { isExecutable: options.isExecutable }),
+    });
+    return new SentinelConfigFile(store, loaded.document, loaded.includes, loaded.config, options.omitSecrets ?? false);
+  }
+
+  /** The state as last loaded or saved. */
+  get config(): SentinelConfig {
+    return this.current;
+  }
+
+  /**
+   * Rewrites the file with `config` and saves it. When the save fails, the error is thrown
+   * and {@link SentinelConfigFile.config} keeps the last saved state.
+   */
+  async save(config: SentinelConfig): Promise<void> {
+    const text = rewriteConfig(this.document, config, { omitSecrets: this.omitSecrets, includes: this.includes });
+    await this.store.write(text);
+    this.document = parseDocument(text, this.store.name);
+    this.current = config;
+  }
+}
