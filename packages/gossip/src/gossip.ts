@@ -307,7 +307,7 @@ export class Gossip {
       this.#adoptMasterConfig(hello, master, now, effects);
     }
 
-    if (known) this.#peers.touch(hello.runid, master.name, now);
+    if (known) this.#peers.touch(hello.runid, master.name, now, hello.currentEpoch);
     return { status: "processed", hello, effects };
   }
 

@@ -22,12 +22,15 @@ export interface Peer {
   readonly address: Address;
   /** The masters it was seen watching, each with the time of its last hello about that master. */
   readonly masters: ReadonlyMap<string, number>;
+  /** The current epoch its last hello announced (0 for a peer loaded from the config file). */
+  readonly currentEpoch: number;
 }
 
 interface MutablePeer {
   readonly runid: string;
   address: Address;
   readonly masters: Map<string, number>;
+  currentEpoch: number;
 }
 
 /**
@@ -85,7 +88,7 @@ export class PeerTable {
   addToMaster(runid: string, address: Address, master: string, now: number): boolean {
     const peer = this.#peers.get(runid);
     if (peer === undefined) {
-      this.#peers.set(runid, { runid, address, masters: new Map([[master, now]]) });
+      this.#peers.set(runid, { runid, address, masters: new Map([[master, now]]), currentEpoch: 0 });
       return true;
     }
     if (!peer.masters.has(master)) peer.masters.set(master, now);
@@ -98,10 +101,12 @@ export class PeerTable {
     if (peer !== undefined) peer.address = address;
   }
 
-  /** Records a hello from the peer about `master`. */
-  touch(runid: string, master: string, now: number): void {
+  /** Records a hello from the peer about `master`, announcing `currentEpoch`. */
+  touch(runid: string, master: string, now: number, currentEpoch: number): void {
     const peer = this.#peers.get(runid);
-    if (peer?.masters.has(master)) peer.masters.set(master, now);
+    if (peer === undefined || !peer.masters.has(master)) return;
+    peer.masters.set(master, now);
+    peer.currentEpoch = currentEpoch;
   }
 
   /** Takes `master` out of the peer's set; returns true when the peer, watching nothing else, was dropped. */

@@ -75,8 +75,10 @@ describe("receiving a hello (SPEC §4.5, sentinelReceiveHelloMessages / sentinel
   it("a known sentinel's next hello changes nothing but its last hello time", () => {
     const gossip = new Gossip(config(), 0);
     gossip.receiveHello(hello(), 100);
-    expect(effectsOf(gossip, hello(), 2100)).toEqual([]);
+    expect(effectsOf(gossip, hello({ currentEpoch: 0 }), 2100)).toEqual([]);
     expect(gossip.sentinelsOf("mymaster")[0]?.lastHelloTime).toBe(2100);
+    gossip.receiveHello(hello({ currentEpoch: 3 }), 2200);
+    expect(gossip.peers.get(A)?.currentEpoch).toBe(3);
   });
 
   it("shares one link per runid across masters (SPEC §4.2)", () => {
