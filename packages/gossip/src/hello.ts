@@ -75,8 +75,18 @@ export class MalformedHelloError extends Error {
 
 /** The outcome of {@link parseHello}: a hello, or the reason it was rejected. */
 export type HelloParseResult =
-  | { readonly ok: true; readonly hello: Hello }
-  | { readonly ok: false; readonly error: MalformedHelloError };
+  | {
+      /** Parsed. */
+      readonly ok: true;
+      /** The hello. */
+      readonly hello: Hello;
+    }
+  | {
+      /** Rejected. */
+      readonly ok: false;
+      /** Why. */
+      readonly error: MalformedHelloError;
+    };
 
 const RUNID = /^[0-9a-fA-F]{40}$/;
 const DECIMAL = /^[0-9]+$/;
