@@ -42,3 +42,16 @@ export {
   DEFAULT_TIMINGS,
   type SentinelTimings,
 } from "./timings.js";
+export { IoredisLink } from "./ioredis-link.js";
+export {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  LinkClosedError,
+  LinkConnectError,
+  LinkReplyError,
+  linkClientName,
+  type InstanceLink,
+  type LinkEvent,
+  type LinkOptions,
+  type LinkReply,
+} from "./link.js";
+export { MemoryLink, MemoryRedis } from "./memory-link.js";
