@@ -70,7 +70,7 @@ export class SimWorld {
   };
   replicas: SimInstance[] = [];
   /** Every effect ever returned, for property checks. */
-  readonly history: { input: PlannerInput; effects: readonly PlannerEffect[] }[] = [];
+  readonly history: { now: number; input: PlannerInput; effects: readonly PlannerEffect[] }[] = [];
 
   masterView(): MasterView {
     const m = this.master;
@@ -122,7 +122,7 @@ export class SimWorld {
       random: () => this.randomValue,
     });
     this.state = result.state;
-    this.history.push({ input, effects: result.effects });
+    this.history.push({ now: this.now, input, effects: result.effects });
     for (const e of result.effects) this.absorb(e);
     return result.effects;
   }
