@@ -172,7 +172,7 @@ export class Gossip {
   /** Stops monitoring a master (`SENTINEL REMOVE`): links to peers left with no master close. */
   remove(master: string): GossipEffect[] {
     if (!this.#masters.delete(master)) return [];
-    this.#schedule.removeWhere((target) => target.master === master);
+    this.#schedule.removeOfMaster(master);
     return this.#peers.forgetMaster(master).map((runid) => ({ type: "close-sentinel-link", runid }));
   }
 
@@ -185,7 +185,7 @@ export class Gossip {
     if (state === undefined) return [];
     state.replicas = [];
     state.helloAddress = undefined;
-    this.#schedule.removeWhere((target) => target.master === master && target.kind !== "master");
+    this.#schedule.removeOfMaster(master, (target) => target.kind !== "master");
     return this.#peers.forgetMaster(master).map((runid) => ({ type: "close-sentinel-link", runid }));
   }
 
@@ -194,11 +194,9 @@ export class Gossip {
     const state = this.#masters.get(master);
     if (state === undefined) return;
     state.replicas = [...replicas];
-    this.#schedule.removeWhere(
-      (target) =>
-        target.kind === "replica" &&
-        target.master === master &&
-        !replicas.some((address) => sameAddress(address, target.address)),
+    this.#schedule.removeOfMaster(
+      master,
+      (target) => target.kind === "replica" && !replicas.some((address) => sameAddress(address, target.address)),
     );
     for (const address of replicas) this.#schedule.add({ kind: "replica", master, address }, now);
   }
@@ -238,9 +236,22 @@ export class Gossip {
     return [persist("master-config")];
   }
 
+  /**
+   * Records that a master now lives at `address` with `replicas`, after our own failover
+   * (`sentinelFailoverSwitchToPromotedSlave`, which emits `+switch-master` itself) or a
+   * reconfiguration: hellos announce the new address from now on.
+   */
+  switchMaster(master: string, address: Address, replicas: readonly Address[], now: number): void {
+    const state = this.#masters.get(master);
+    if (state === undefined) return;
+    state.address = address;
+    state.helloAddress = undefined;
+    this.setReplicas(master, replicas, now);
+  }
+
   /** Makes every hello about `master` due at once (`sentinelForceHelloUpdateForMaster`). */
   forceHelloUpdate(master: string): void {
-    this.#schedule.force((target) => target.master === master);
+    this.#schedule.force(master);
   }
 
   /**
@@ -398,7 +409,7 @@ export class Gossip {
     master.helloAddress = undefined;
     master.replicas = replicas;
     effects.push({ type: "reset-master", master: master.name, from, to, replicas: [...replicas] });
-    this.#schedule.removeWhere((target) => target.kind === "replica" && target.master === master.name);
+    this.#schedule.removeOfMaster(master.name, (target) => target.kind === "replica");
     for (const address of replicas) {
       this.#schedule.add({ kind: "replica", master: master.name, address }, now);
       effects.push(event("+slave", "notice", replicaDetails(address, master.name, to), master.name));

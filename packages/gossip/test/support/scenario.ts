@@ -24,6 +24,7 @@ function address(text: string): Address {
  * Commands: `config epoch=N port=P [announce-ip=IP] [period=MS] [evict-on-switch]`,
  * `monitor NAME HOST:PORT CONFIG_EPOCH [REPLICA...]`, `replicas NAME ADDR...`, `hello NOW PAYLOAD`,
  * `tick NOW`, `reply NOW ok|error` (answers every hello of the last tick), `promote NAME EPOCH ADDR`,
+ * `switch NOW NAME ADDR REPLICA...`,
  * `reset NAME`, `remove NAME`, `peers NAME`, `master NAME`, `epoch`, `next`.
  */
 export function replay(script: string): string {
@@ -88,6 +89,9 @@ export function replay(script: string): string {
         break;
       case "promote":
         output = render(need().promote(arg(0), Number(arg(1)), address(arg(2))));
+        break;
+      case "switch":
+        need().switchMaster(arg(1), address(arg(2)), args.slice(3).map(address), Number(arg(0)));
         break;
       case "reset":
         output = render(need().reset(arg(0)));
