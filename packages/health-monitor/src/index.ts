@@ -55,3 +55,10 @@ export {
   type LinkReply,
 } from "./link.js";
 export { MemoryLink, MemoryRedis } from "./memory-link.js";
+export {
+  HealthMonitor,
+  SYSTEM_CLOCK,
+  type HealthMonitorOptions,
+  type MonitorClock,
+  type MonitoredInstance,
+} from "./monitor.js";

@@ -1,0 +1,271 @@
+import type { ConnectionOptions } from "node:tls";
+import { formatAddress, type InstanceDetails, type SentinelEvent } from "./details.js";
+import {
+  InstanceHealth,
+  type ConnectionKind,
+  type HealthEffect,
+  type HealthInput,
+  type HealthSnapshot,
+} from "./health-state.js";
+import { IoredisLink } from "./ioredis-link.js";
+import { LinkReplyError, type InstanceLink, type LinkOptions, type LinkReply } from "./link.js";
+import { DEFAULT_DOWN_AFTER_MS, type SentinelTimings } from "./timings.js";
+
+/** The clock and timers the monitor uses; replaceable so tests can drive time. */
+export interface MonitorClock {
+  /** Current time in integer milliseconds. */
+  now(): number;
+  /** Calls `callback` after `ms` milliseconds; returns a handle for `clearTimeout`. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a timer set by `setTimeout`. */
+  clearTimeout(handle: unknown): void;
+}
+
+/** `Date.now` and the global timers. */
+export const SYSTEM_CLOCK: MonitorClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Options of {@link HealthMonitor}. */
+export interface HealthMonitorOptions {
+  /** The master to watch: its name in events and its address. */
+  readonly master: { readonly name: string; readonly host: string; readonly port: number };
+  /** This sentinel's id (40 hex chars in Redis); names the connections. */
+  readonly sentinelId: string;
+  /** down-after-milliseconds; 30 000 by default. */
+  readonly downAfterMs?: number;
+  /** master-reboot-down-after-period, ms; 0 (off) by default. */
+  readonly masterRebootDownAfterMs?: number;
+  /** Periods and caps; Redis's by default. */
+  readonly timings?: Partial<SentinelTimings>;
+  /** Whether to apply the pub/sub idle rule (see {@link InstanceHealth}); true by default. */
+  readonly checkPubsubIdle?: boolean;
+  /** auth-pass for the master and its replicas. */
+  readonly authPass?: string;
+  /** auth-user for the master and its replicas. */
+  readonly authUser?: string;
+  /** TLS options for every link. */
+  readonly tls?: ConnectionOptions;
+  /** bind-source-addr for every link. */
+  readonly bindSourceAddr?: string;
+  /** Bound on opening a connection, ms. */
+  readonly connectTimeoutMs?: number;
+  /** Makes the link to each instance; {@link IoredisLink} by default. */
+  readonly createLink?: (options: LinkOptions) => InstanceLink;
+  /** Clock and timers; the system's by default. */
+  readonly clock?: MonitorClock;
+}
+
+/** One watched instance, as {@link HealthMonitor.instances} lists it. */
+export interface MonitoredInstance {
+  /** Who it is. */
+  readonly details: InstanceDetails;
+  /** What the health state knows. */
+  readonly health: HealthSnapshot;
+  /** Its link, through which other packages (gossip) may publish and subscribe. */
+  readonly link: InstanceLink;
+}
+
+interface Entry {
+  readonly health: InstanceHealth;
+  readonly link: InstanceLink;
+  readonly unlisten: () => void;
+  nextDueAt: number;
+}
+
+function pingReplyOf(value: LinkReply): HealthInput {
+  return typeof value === "string"
+    ? { type: "ping-reply", reply: { kind: "status", text: value } }
+    : { type: "ping-reply", reply: { kind: "other" } };
+}
+
+/**
+ * The edge that runs {@link InstanceHealth} for a master and the replicas its INFO
+ * reveals: it owns the links, turns link replies and events into inputs, performs the
+ * effects, and sleeps until the earliest due time among the instances. One timer, no
+ * polling.
+ */
+export class HealthMonitor {
+  readonly #options: HealthMonitorOptions;
+  readonly #clock: MonitorClock;
+  readonly #entries = new Map<string, Entry>();
+  readonly #listeners = new Set<(event: SentinelEvent) => void>();
+  #timer: unknown;
+  #timerAt = Infinity;
+  #running = false;
+
+  /** Prepares the monitor; {@link HealthMonitor.start} begins the work. */
+  constructor(options: HealthMonitorOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+  }
+
+  /** Registers a listener for Sentinel events; returns a function that removes it. */
+  onEvent(listener: (event: SentinelEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Starts watching the master. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    const { master } = this.#options;
+    this.#add({ kind: "master", name: master.name, ip: master.host, port: master.port });
+  }
+
+  /** Stops: closes every link and cancels the timer. Idempotent. */
+  stop(): void {
+    this.#running = false;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    for (const entry of this.#entries.values()) {
+      entry.unlisten();
+      entry.link.destroy();
+    }
+    this.#entries.clear();
+  }
+
+  /** The master first, then the replicas in discovery order. */
+  instances(): MonitoredInstance[] {
+    return [...this.#entries.values()].map((entry) => ({
+      details: entry.health.details,
+      health: entry.health.snapshot(),
+      link: entry.link,
+    }));
+  }
+
+  /**
+   * Tells the replicas whether their master is ODOWN or failing over, which makes their
+   * INFO period 1 s (SPEC §4.3).
+   */
+  setMasterStatus(odownOrFailover: boolean): void {
+    for (const entry of this.#entries.values()) {
+      if (entry.health.details.kind === "slave") this.#feed(entry, { type: "master-status", odownOrFailover });
+    }
+  }
+
+  #add(details: InstanceDetails): void {
+    const options = this.#options;
+    const link = (options.createLink ?? ((o: LinkOptions) => new IoredisLink(o)))({
+      host: details.ip,
+      port: details.port,
+      sentinelId: options.sentinelId,
+      ...(options.authPass !== undefined ? { authPass: options.authPass } : {}),
+      ...(options.authUser !== undefined ? { authUser: options.authUser } : {}),
+      ...(options.tls !== undefined ? { tls: options.tls } : {}),
+      ...(options.bindSourceAddr !== undefined ? { bindSourceAddr: options.bindSourceAddr } : {}),
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    });
+    const health = new InstanceHealth(
+      {
+        details,
+        downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
+        ...(options.masterRebootDownAfterMs !== undefined
+          ? { masterRebootDownAfterMs: options.masterRebootDownAfterMs }
+          : {}),
+        ...(options.timings !== undefined ? { timings: options.timings } : {}),
+        ...(options.checkPubsubIdle !== undefined ? { checkPubsubIdle: options.checkPubsubIdle } : {}),
+      },
+      this.#clock.now(),
+    );
+    const entry: Entry = {
+      health,
+      link,
+      nextDueAt: this.#clock.now(),
+      unlisten: link.onEvent((event) => {
+        if (event.type === "closed") this.#feed(entry, { type: "disconnected", connection: event.connection });
+        else this.#feed(entry, { type: "pubsub-activity" });
+      }),
+    };
+    this.#entries.set(details.kind === "master" ? details.name : formatAddress(details.ip, details.port), entry);
+    this.#schedule();
+  }
+
+  #feed(entry: Entry, input: HealthInput): void {
+    if (!this.#running) return;
+    const step = entry.health.step(input, this.#clock.now());
+    entry.nextDueAt = step.nextDueAt;
+    for (const effect of step.effects) this.#apply(entry, effect);
+    this.#schedule();
+  }
+
+  #apply(entry: Entry, effect: HealthEffect): void {
+    switch (effect.type) {
+      case "connect":
+        this.#connect(entry, effect.connection);
+        break;
+      case "close":
+        entry.link.close(effect.connection);
+        break;
+      case "send":
+        this.#send(entry, effect.command);
+        break;
+      case "event":
+        for (const listener of this.#listeners) listener(effect.event);
+        break;
+      case "replica-discovered":
+        this.#add(effect.replica);
+        break;
+    }
+  }
+
+  #connect(entry: Entry, connection: ConnectionKind): void {
+    entry.link.connect(connection).then(
+      () => this.#feed(entry, { type: "connected", connection }),
+      () => this.#feed(entry, { type: "disconnected", connection }),
+    );
+  }
+
+  #send(entry: Entry, command: "PING" | "INFO" | "SCRIPT KILL"): void {
+    const { link } = entry;
+    if (command === "PING") {
+      link.command(["PING"]).then(
+        (value) => this.#feed(entry, pingReplyOf(value)),
+        (error: unknown) => {
+          // No reply at all (connection gone) is not a reply: Redis's callback never runs.
+          if (error instanceof LinkReplyError) {
+            this.#feed(entry, { type: "ping-reply", reply: { kind: "error", text: error.reply } });
+          }
+        },
+      );
+    } else if (command === "INFO") {
+      link.command(["INFO"]).then(
+        (value) => {
+          const info = typeof value === "string" ? value : Buffer.isBuffer(value) ? value.toString() : undefined;
+          this.#feed(entry, { type: "info-reply", info });
+        },
+        (error: unknown) => {
+          if (error instanceof LinkReplyError) this.#feed(entry, { type: "info-reply", info: undefined });
+        },
+      );
+    } else {
+      link.command(["SCRIPT", "KILL"]).catch(() => undefined);
+    }
+  }
+
+  #schedule(): void {
+    if (!this.#running) return;
+    let due = Infinity;
+    for (const entry of this.#entries.values()) due = Math.min(due, entry.nextDueAt);
+    if (due === Infinity || due >= this.#timerAt) return;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timerAt = due;
+    this.#timer = this.#clock.setTimeout(() => this.#onTimer(), Math.max(0, due - this.#clock.now()));
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = this.#clock.now();
+    for (const entry of [...this.#entries.values()]) {
+      if (entry.nextDueAt <= now) {
+        this.#feed(entry, { type: "tick", pendingCommands: entry.link.pendingCommands });
+      }
+    }
+    this.#schedule();
+  }
+}

@@ -1,0 +1,109 @@
+import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import { HealthMonitor, type SentinelEvent } from "../src/index.js";
+
+const DOWN_AFTER_MS = 400;
+// SENTINEL DEBUG ping-period 50: SDOWN then follows a stop within down-after + one ping period.
+const TIMINGS = { pingPeriodMs: 50, infoPeriodMs: 1000 };
+
+describe("HealthMonitor on real redis-server (issue 4, Done when)", () => {
+  const servers: RedisServer[] = [];
+  const monitors: HealthMonitor[] = [];
+
+  afterEach(async () => {
+    for (const monitor of monitors.splice(0)) monitor.stop();
+    for (const server of servers.splice(0)) await server.stop();
+  });
+
+  async function watch(master: RedisServer) {
+    const events: { at: number; event: SentinelEvent }[] = [];
+    const monitor = new HealthMonitor({
+      master: { name: "mymaster", host: master.host, port: master.port },
+      sentinelId: "5e471e1d00000000000000000000000000000000",
+      downAfterMs: DOWN_AFTER_MS,
+      timings: TIMINGS,
+      checkPubsubIdle: false,
+      connectTimeoutMs: 200,
+    });
+    monitors.push(monitor);
+    monitor.onEvent((event) => events.push({ at: Date.now(), event }));
+    monitor.start();
+    await waitFor(() => monitor.instances()[0]?.health.infoRefresh !== undefined, {
+      timeoutMs: 3000,
+      what: "the first INFO from the master",
+    });
+    const first = (type: string) => events.find((e) => e.event.type === type);
+    return { monitor, events, first };
+  }
+
+  it("discovers a replica from the master's INFO within one INFO period (SPEC §4.4)", async () => {
+    const master = await startRedis();
+    servers.push(master);
+    const { monitor, first } = await watch(master);
+    const replica = await startRedis({ replicaOf: { host: master.host, port: master.port } });
+    servers.push(replica);
+    await waitFor(async () => (await master.cli("INFO", "replication")).includes(`port=${replica.port},`), {
+      timeoutMs: 5000,
+      intervalMs: 10,
+      what: "the replica in the master's INFO",
+    });
+    const listedAt = Date.now();
+    const slave = await waitFor(() => first("+slave"), { timeoutMs: 3000, what: "+slave" });
+    expect(slave.event.message).toBe(
+      `slave 127.0.0.1:${replica.port} 127.0.0.1 ${replica.port} @ mymaster 127.0.0.1 ${master.port}`,
+    );
+    expect(slave.at - listedAt).toBeLessThanOrEqual(TIMINGS.infoPeriodMs + 100);
+    const watched = await waitFor(
+      () => monitor.instances().find((i) => i.details.port === replica.port && i.health.roleReported === "slave"),
+      { timeoutMs: 3000, what: "the replica's own INFO" },
+    );
+    expect(watched.health).toMatchObject({ slaveMasterPort: master.port, disconnected: false });
+  });
+
+  it("marks a master killed with SIGKILL SDOWN within down-after + 100 ms (SPEC §4.6)", async () => {
+    const master = await startRedis();
+    servers.push(master);
+    const { first } = await watch(master);
+    const killedAt = Date.now();
+    await master.kill();
+    const sdown = await waitFor(() => first("+sdown"), { timeoutMs: 3000, what: "+sdown" });
+    expect(sdown.event.message).toBe(`master mymaster 127.0.0.1 ${master.port}`);
+    expect(sdown.at - killedAt).toBeLessThanOrEqual(DOWN_AFTER_MS + 100);
+    expect(sdown.at - killedAt).toBeGreaterThan(DOWN_AFTER_MS - TIMINGS.pingPeriodMs - 10);
+  });
+
+  it("marks a master paused with SIGSTOP SDOWN within down-after + 100 ms, and up again on SIGCONT", async () => {
+    const master = await startRedis();
+    servers.push(master);
+    const { first } = await watch(master);
+    const pausedAt = Date.now();
+    await master.pause();
+    try {
+      const sdown = await waitFor(() => first("+sdown"), { timeoutMs: 3000, what: "+sdown" });
+      expect(sdown.at - pausedAt).toBeLessThanOrEqual(DOWN_AFTER_MS + 100);
+      expect(sdown.at - pausedAt).toBeGreaterThan(DOWN_AFTER_MS);
+    } finally {
+      await master.resume();
+    }
+    const up = await waitFor(() => first("-sdown"), { timeoutMs: 3000, what: "-sdown" });
+    expect(up.event.message).toBe(`master mymaster 127.0.0.1 ${master.port}`);
+  });
+
+  it("recovers both connections after CLIENT KILL, without SDOWN", async () => {
+    const master = await startRedis();
+    servers.push(master);
+    const { monitor, events } = await watch(master);
+    const names = async () => (await master.cli("CLIENT", "LIST")).match(/name=sentinel-5e471e1d-\w+/g)?.sort() ?? [];
+    expect(await names()).toEqual(["name=sentinel-5e471e1d-cmd", "name=sentinel-5e471e1d-pubsub"]);
+    await master.cli("CLIENT", "KILL", "TYPE", "normal");
+    await master.cli("CLIENT", "KILL", "TYPE", "pubsub");
+    await waitFor(async () => (await names()).length === 2 && monitor.instances()[0]?.health.disconnected === false, {
+      timeoutMs: 3000,
+      what: "both connections back",
+    });
+    const sinceKill = monitor.instances()[0]?.health;
+    expect(sinceKill).toMatchObject({ cmd: "open", pubsub: "open" });
+    await new Promise((resolve) => setTimeout(resolve, DOWN_AFTER_MS + 100));
+    expect(events.map((e) => e.event.type)).not.toContain("+sdown");
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import {
+  HealthMonitor,
+  MemoryLink,
+  MemoryRedis,
+  type LinkOptions,
+  type MonitorClock,
+  type SentinelEvent,
+} from "../src/index.js";
+
+/** A clock whose time moves only when the test says so. */
+class ManualClock implements MonitorClock {
+  time = 1_000_000;
+  #timers: { at: number; callback: () => void; id: number }[] = [];
+  #nextId = 1;
+  now(): number {
+    return this.time;
+  }
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.#nextId++;
+    this.#timers.push({ at: this.time + ms, callback, id });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.#timers = this.#timers.filter((t) => t.id !== handle);
+  }
+  /** Moves time forward by `ms`, firing timers in order and letting promises settle. */
+  async advance(ms: number): Promise<void> {
+    const end = this.time + ms;
+    for (;;) {
+      await flush();
+      this.#timers.sort((a, b) => a.at - b.at);
+      const next = this.#timers[0];
+      if (next === undefined || next.at > end) break;
+      this.#timers.shift();
+      this.time = Math.max(this.time, next.at);
+      next.callback();
+    }
+    this.time = end;
+    await flush();
+  }
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 20; i += 1) await Promise.resolve();
+}
+
+function setup(instances: Map<number, MemoryRedis>) {
+  const clock = new ManualClock();
+  const events: SentinelEvent[] = [];
+  const monitor = new HealthMonitor({
+    master: { name: "mymaster", host: "127.0.0.1", port: 6379 },
+    sentinelId: "0123456789abcdef",
+    downAfterMs: 5000,
+    clock,
+    createLink: (options: LinkOptions) => {
+      const instance = instances.get(options.port);
+      if (instance === undefined) throw new Error(`no instance on port ${options.port}`);
+      return new MemoryLink(instance, options);
+    },
+  });
+  monitor.onEvent((event) => events.push(event));
+  const lines = () => events.map((e) => `${e.type} ${e.message}`);
+  return { clock, monitor, lines };
+}
+
+describe("HealthMonitor drives the health state with links and due times", () => {
+  it("discovers replicas from the master's INFO and watches them too", async () => {
+    const master = new MemoryRedis();
+    master.info = "run_id:" + "a".repeat(40) + "\r\nrole:master\r\nslave0:ip=127.0.0.1,port=6380,state=online,offset=1,lag=0\r\n";
+    const replica = new MemoryRedis();
+    replica.info = "run_id:" + "b".repeat(40) + "\r\nrole:slave\r\nmaster_host:127.0.0.1\r\nmaster_port:6379\r\nmaster_link_status:up\r\n";
+    const { clock, monitor, lines } = setup(new Map([[6379, master], [6380, replica]]));
+    monitor.start();
+    await clock.advance(10);
+    expect(lines()).toEqual(["+slave slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 127.0.0.1 6379"]);
+    const watched = monitor.instances();
+    expect(watched.map((i) => i.details.name)).toEqual(["mymaster", "127.0.0.1:6380"]);
+    expect(watched[1]?.health).toMatchObject({ roleReported: "slave", slaveMasterPort: 6379, cmd: "open" });
+    expect(replica.clientNames).toEqual(["sentinel-01234567-cmd", "sentinel-01234567-pubsub"]);
+    monitor.stop();
+  });
+
+  it("PINGs once per second and INFOs every 10 s, woken only by its timer", async () => {
+    const master = new MemoryRedis();
+    const { clock, monitor } = setup(new Map([[6379, master]]));
+    monitor.start();
+    await clock.advance(30_000);
+    const count = (name: string) => master.commands.filter((c) => c[0] === name).length;
+    // One PING on connect, then one each time the last reply is older than 1 s.
+    expect(count("PING")).toBeGreaterThanOrEqual(28);
+    expect(count("PING")).toBeLessThanOrEqual(31);
+    expect(count("INFO")).toBe(3);
+    monitor.stop();
+  });
+
+  it("marks a paused master SDOWN after down-after, and up again when it answers", async () => {
+    const master = new MemoryRedis();
+    const { clock, monitor, lines } = setup(new Map([[6379, master]]));
+    monitor.start();
+    await clock.advance(3000);
+    master.pause();
+    const pausedAt = clock.time;
+    await clock.advance(7000);
+    expect(lines()).toEqual(["+sdown master mymaster 127.0.0.1 6379"]);
+    const sdownSince = monitor.instances()[0]?.health.sdownSince ?? 0;
+    expect(sdownSince - pausedAt).toBeGreaterThan(5000);
+    expect(sdownSince - pausedAt).toBeLessThanOrEqual(6001);
+    master.resume();
+    await clock.advance(10);
+    expect(lines()).toEqual(["+sdown master mymaster 127.0.0.1 6379", "-sdown master mymaster 127.0.0.1 6379"]);
+    monitor.stop();
+  });
+
+  it("reconnects after CLIENT KILL within one ping period, without SDOWN", async () => {
+    const master = new MemoryRedis();
+    const { clock, monitor, lines } = setup(new Map([[6379, master]]));
+    monitor.start();
+    await clock.advance(3000);
+    master.killClients();
+    // The last attempt was 3 s ago, so the link comes back at once.
+    await clock.advance(1);
+    expect(monitor.instances()[0]?.health).toMatchObject({ cmd: "open", pubsub: "open" });
+    master.killClients();
+    // A second cut waits for the ping period since that attempt.
+    await clock.advance(998);
+    expect(monitor.instances()[0]?.health.disconnected).toBe(true);
+    await clock.advance(2);
+    expect(monitor.instances()[0]?.health).toMatchObject({ cmd: "open", pubsub: "open", disconnected: false });
+    await clock.advance(20_000);
+    expect(lines()).toEqual([]);
+    monitor.stop();
+  });
+
+  it("marks an unreachable master SDOWN after down-after and retries once per ping period", async () => {
+    const master = new MemoryRedis();
+    master.reachable = false;
+    const { clock, monitor, lines } = setup(new Map([[6379, master]]));
+    monitor.start();
+    await clock.advance(5000);
+    expect(lines()).toEqual([]);
+    await clock.advance(1);
+    expect(lines()).toEqual(["+sdown master mymaster 127.0.0.1 6379"]);
+    master.reachable = true;
+    await clock.advance(1000);
+    expect(lines()).toEqual(["+sdown master mymaster 127.0.0.1 6379", "-sdown master mymaster 127.0.0.1 6379"]);
+    monitor.stop();
+  });
+});
