@@ -24,7 +24,6 @@ export {
 export type { FailoverCommandReply, PlannerEffect, SendPurpose } from "./effects.js";
 export { masterLooksSane, noDownFor, observeReplica, pointsElsewhere } from "./observer.js";
 export type { ProbeSchedule } from "./promotion-confirmation.js";
-export { dueProbe, firstProbe, nextProbeTime, NO_PROBES } from "./promotion-confirmation.js";
 export type {
   FailoverPhase,
   FailoverPlanner,
