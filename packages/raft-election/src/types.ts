@@ -8,7 +8,10 @@ declare const sentinelIdBrand: unique symbol;
  * Branded so that a master name or an address cannot be passed where a run id is meant;
  * make one with {@link toSentinelId}.
  */
-export type SentinelId = string & { readonly [sentinelIdBrand]: true };
+export type SentinelId = string & {
+  /** Compile-time brand only; no such property exists at run time. */
+  readonly [sentinelIdBrand]: true;
+};
 
 /**
  * An epoch (Redis `current_epoch`, `leader_epoch`, `failover_epoch`).
