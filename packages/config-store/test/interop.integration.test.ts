@@ -131,10 +131,33 @@ describe("files written by redis-sentinel load into the same model", () => {
     ].join("\n");
     const sentinel = await track(startRedisSentinel({ config: input }));
     const original = await readFile(sentinel.configPath, "latin1");
-    expect(await sentinel.cli("SENTINEL", "FLUSHCONFIG")).toBe("OK");
+    // Each command makes redis-sentinel flush its config; config-store rewrites after the
+    // same model change each time, so both files go through the same sequence of rewrites.
+    const steps: [string[], (c: SentinelConfig) => SentinelConfig][] = [
+      [
+        ["SENTINEL", "SET", "m", "master-reboot-down-after-period", "5", "auth-user", "bob", "parallel-syncs", "3"],
+        (c) => ({
+          ...c,
+          masters: c.masters.map((m) => ({ ...m, masterRebootDownAfterPeriod: 5, authUser: "bob", parallelSyncs: 3 })),
+        }),
+      ],
+      [["SENTINEL", "CONFIG", "SET", "announce-ip", "10.9.8.7"], (c) => ({ ...c, announceIp: "10.9.8.7" })],
+      [["SENTINEL", "CONFIG", "SET", "announce-port", "5000"], (c) => ({ ...c, announcePort: 5000 })],
+      [["SENTINEL", "CONFIG", "SET", "resolve-hostnames", "yes"], (c) => ({ ...c, resolveHostnames: true })],
+      [["SENTINEL", "CONFIG", "SET", "announce-hostnames", "yes"], (c) => ({ ...c, announceHostnames: true })],
+      [["SENTINEL", "CONFIG", "SET", "sentinel-user", "su"], (c) => ({ ...c, sentinelUser: "su" })],
+      [["SENTINEL", "CONFIG", "SET", "sentinel-pass", "sp"], (c) => ({ ...c, sentinelPass: "sp" })],
+      [["SENTINEL", "FLUSHCONFIG"], (c) => c],
+    ];
+    let { document, config } = loadConfig(original);
+    let ours = original;
+    for (const [command, update] of steps) {
+      expect(await sentinel.cli(...command)).toBe("OK");
+      config = update(config);
+      ours = rewriteConfig(document, config);
+      document = parseDocument(ours, "sentinel.conf");
+    }
     const byRedis = await readFile(sentinel.configPath, "latin1");
-    const loaded = loadConfig(original);
-    const ours = rewriteConfig(loaded.document, loaded.config);
     // Redis 7.0.15 also writes every generic option that differs from its config table.
     const generic = /^(latency-tracking-info-percentiles|user default|protected-mode)\b/;
     expect(ours).toBe(byRedis.split("\n").filter((l) => !generic.test(l)).join("\n"));
