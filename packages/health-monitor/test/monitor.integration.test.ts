@@ -54,10 +54,10 @@ describe("HealthMonitor on real redis-server (issue 4, Done when)", () => {
     );
     expect(slave.at - listedAt).toBeLessThanOrEqual(TIMINGS.infoPeriodMs + 100);
     const watched = await waitFor(
-      () => monitor.instances().find((i) => i.details.port === replica.port && i.health.roleReported === "slave"),
+      () => monitor.instances().find((i) => i.details.port === replica.port && i.health.infoRefresh !== undefined),
       { timeoutMs: 3000, what: "the replica's own INFO" },
     );
-    expect(watched.health).toMatchObject({ slaveMasterPort: master.port, disconnected: false });
+    expect(watched.health).toMatchObject({ roleReported: "slave", slaveMasterPort: master.port, cmd: "open" });
   });
 
   it("marks a master killed with SIGKILL SDOWN within down-after + 100 ms (SPEC §4.6)", async () => {
