@@ -1,3 +1,4 @@
+import { bufferView } from "./buffer-view.js";
 import { RespProtocolError, type RespProtocolErrorReason } from "./errors.js";
 import { resolveLimits, type RespLimits } from "./limits.js";
 import type { RespValue } from "./values.js";
@@ -42,7 +43,9 @@ const SMALL_INTEGERS: RespValue[] = Array.from({ length: 1024 }, (_, i) => ({
   value: i,
 }));
 const DOUBLE_SYNTAX = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const BIG_NUMBER_SYNTAX = /^-?\d+$/;
+const INTEGER_SYNTAX = /^-?\d+$/;
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Short ASCII text is cheaper to build in JS than through a native call; anything else goes
@@ -104,6 +107,9 @@ export class RespDecoder {
 
   /** Unparsed input; `pos` is where the next element starts. */
   private buf: Buffer | null = null;
+  /** `buf.buffer` and `buf.byteOffset`, read once per chunk for {@link bufferView}. */
+  private memory: ArrayBufferLike = new ArrayBuffer(0);
+  private memoryOffset = 0;
   private pos = 0;
   /** Stream offset of `buf[0]`, for error offsets. */
   private offsetBase = 0;
@@ -160,6 +166,12 @@ export class RespDecoder {
     this.failure = null;
   }
 
+  private use(buf: Buffer): void {
+    this.buf = buf;
+    this.memory = buf.buffer;
+    this.memoryOffset = buf.byteOffset;
+  }
+
   /**
    * Decodes `chunk`, calling `onReply` for every reply it completes.
    * @throws {@link RespProtocolError} on malformed input, and on every call after that.
@@ -170,7 +182,7 @@ export class RespDecoder {
     if (this.target !== null) {
       if (!this.fillTarget(chunk)) return;
     } else if (this.buf === null) {
-      this.buf = chunk;
+      this.use(chunk);
       this.pos = 0;
     } else if (this.lineWait && !this.lineMayEnd(chunk)) {
       this.waiting.push(chunk);
@@ -183,7 +195,7 @@ export class RespDecoder {
     } else {
       const parts = [this.buf.subarray(this.pos), ...this.waiting, chunk];
       this.offsetBase += this.pos;
-      this.buf = Buffer.concat(parts);
+      this.use(Buffer.concat(parts));
       this.pos = 0;
       this.waiting = [];
       this.waitingBytes = 0;
@@ -211,7 +223,7 @@ export class RespDecoder {
     chunk.copy(target, this.targetFilled, 0, need);
     this.target = null;
     this.targetFilled = 0;
-    this.buf = chunk;
+    this.use(chunk);
     this.pos = need;
     const end = target.length - 2;
     if (target[end] !== CR || target[end + 1] !== LF) {
@@ -233,13 +245,19 @@ export class RespDecoder {
       if (stack.length === 0) this.onReply(value);
       else stack[stack.length - 1]!.items.push(value);
     }
+    this.drain();
+  }
+
+  /** Parses whole replies from `pos` until `buf` runs out. Kept apart from run() for the optimiser. */
+  private drain(): void {
     const buf = this.buf!;
-    while (this.pos < buf.length) {
+    const end = buf.length;
+    while (this.pos < end) {
       const value = this.parse();
       if (value === undefined) return this.suspend();
       this.onReply(value);
     }
-    this.offsetBase += buf.length;
+    this.offsetBase += end;
     this.buf = null;
     this.pos = 0;
   }
@@ -278,27 +296,19 @@ export class RespDecoder {
     const start = this.pos;
     const end = buf.length;
     if (start >= end) return undefined;
-    switch (buf[start]) {
-      case 36: // $
-        return this.parseBlob(buf, start, 36);
-      case 42: // *
-        return this.parseAggregate(buf, start, ARRAY);
-      case 43: // +
-        if (
-          start + 4 < end &&
-          buf[start + 1] === 79 &&
-          buf[start + 2] === 75 &&
-          buf[start + 3] === CR &&
-          buf[start + 4] === LF
-        ) {
-          this.pos = start + 5;
-          return OK;
-        }
-        return this.parseLine(buf, start, 43);
-      case 58: // :
-        return this.parseInteger(buf, start);
+    // RESP2's four common types first: a sparse switch over all types costs measurably more.
+    const type = buf[start]!;
+    if (type === 36 /* $ */) return this.parseBlob(buf, start, 36);
+    if (type === 58 /* : */) return this.parseInteger(buf, start);
+    if (type === 43 /* + */) return this.parseSimple(buf, start, 43);
+    if (type === 42 /* * */) return this.parseAggregate(buf, start, ARRAY);
+    return this.parseOther(buf, start, type);
+  }
+
+  private parseOther(buf: Buffer, start: number, type: number): RespValue | undefined {
+    switch (type) {
       case 45: // -
-        return this.parseLine(buf, start, 45);
+        return this.parseSimple(buf, start, 45);
       case 37: // %
         return this.parseAggregate(buf, start, MAP);
       case 126: // ~
@@ -315,14 +325,15 @@ export class RespDecoder {
       case 35: // #
       case 44: // ,
       case 40: // (
-        return this.parseLine(buf, start, buf[start]!);
+        return this.parseLine(buf, start, type);
       default:
-        throw this.fail(
-          "invalid-type-byte",
-          `got ${JSON.stringify(String.fromCharCode(buf[start]!))} as reply type byte`,
-          this.offsetBase + start,
-        );
+        throw this.badType(buf, start);
     }
+  }
+
+  private badType(buf: Buffer, start: number): RespProtocolError {
+    const type = JSON.stringify(String.fromCharCode(buf[start]!));
+    return this.fail("invalid-type-byte", `got ${type} as reply type byte`, this.offsetBase + start);
   }
 
   /**
@@ -364,7 +375,7 @@ export class RespDecoder {
         return { kind: "double", value: this.double(buf.toString("latin1", start + 1, cr), start) };
       default: {
         const digits = buf.toString("latin1", start + 1, cr);
-        if (!BIG_NUMBER_SYNTAX.test(digits)) {
+        if (!INTEGER_SYNTAX.test(digits)) {
           throw this.bad("invalid-big-number", "Bad big number value", start);
         }
         return { kind: "big-number", value: BigInt(digits) };
@@ -387,34 +398,65 @@ export class RespDecoder {
     return Number(s);
   }
 
-  private parseInteger(buf: Buffer, start: number): RespValue | undefined {
+  /** `+` and `-` lines: the common complete case without the general line checks. */
+  private parseSimple(buf: Buffer, start: number, type: number): RespValue | undefined {
     const end = buf.length;
     let i = start + 1;
-    const negative = i < end && buf[i] === 45;
-    if (negative) i++;
-    const digits = i;
+    while (i < end && buf[i] !== CR) i++;
+    if (i + 1 >= end || buf[i + 1] !== LF || i - start - 1 > this.maxLine) {
+      return this.parseLine(buf, start, type);
+    }
+    this.pos = i + 2;
+    if (type === 45) return { kind: "error", value: text(buf, start + 1, i) };
+    if (i === start + 3 && buf[start + 1] === 79 && buf[start + 2] === 75) return OK;
+    return { kind: "simple", value: text(buf, start + 1, i) };
+  }
+
+  /** `:` replies; the fast paths take up to 15 digits, the rest goes to integerSlow. */
+  private parseInteger(buf: Buffer, start: number): RespValue | undefined {
+    // `:0` and `:1` answer most commands that return integers; one digit skips the loop.
+    if (start + 3 < buf.length) {
+      const d = buf[start + 1]! - 48;
+      if (d >>> 0 <= 9 && buf[start + 2] === CR && buf[start + 3] === LF) {
+        this.pos = start + 4;
+        return SMALL_INTEGERS[d]!;
+      }
+    }
+    // Stopping one byte short of the end leaves room for the LF after a CR.
+    const last = Math.min(buf.length - 1, start + 17);
+    let i = start + 1;
     let n = 0;
-    for (; i < end; i++) {
+    for (; i < last; i++) {
       const d = buf[i]! - 48;
-      if (d < 0 || d > 9) break;
+      if (d >>> 0 > 9) break;
       n = n * 10 + d;
     }
-    if (i - start - 1 > this.maxLine) {
-      throw this.fail("too-long-line", "too big reply line", this.offsetBase + start);
+    if (i < last && buf[i] === CR && buf[i + 1] === LF && i > start + 1) {
+      this.pos = i + 2;
+      return n < 1024 ? SMALL_INTEGERS[n]! : { kind: "integer", value: n };
     }
-    if (i >= end) return undefined;
-    if (buf[i] !== CR || i === digits) throw this.bad("invalid-integer", "Bad integer value", start);
-    if (i + 1 >= end) return undefined;
-    if (buf[i + 1] !== LF) throw this.bad("missing-crlf", "expected LF after CR", start);
-    this.pos = i + 2;
-    if (i - digits > 15) {
-      // Past 15 digits the float accumulator may have rounded: redo it exactly.
-      const big = BigInt(buf.toString("latin1", start + 1, i));
-      const safe = big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER);
-      return { kind: "integer", value: safe ? Number(big) : big };
+    return this.integerSlow(buf, start);
+  }
+
+  /** Negative, long, incomplete or malformed integers. */
+  private integerSlow(buf: Buffer, start: number): RespValue | undefined {
+    const cr = this.lineEnd(buf, start);
+    if (cr < 0) {
+      // Reject garbage early rather than waiting for a line end that may never come.
+      for (let i = start + 1; i < buf.length; i++) {
+        const c = buf[i]!;
+        if ((c < 48 || c > 57) && !(c === 45 && i === start + 1) && c !== CR) {
+          throw this.bad("invalid-integer", "Bad integer value", start);
+        }
+      }
+      return undefined;
     }
-    if (negative) return { kind: "integer", value: n === 0 ? 0 : -n };
-    return n < 1024 ? SMALL_INTEGERS[n]! : { kind: "integer", value: n };
+    const digits = buf.toString("latin1", start + 1, cr);
+    if (!INTEGER_SYNTAX.test(digits)) throw this.bad("invalid-integer", "Bad integer value", start);
+    this.pos = cr + 2;
+    const big = BigInt(digits);
+    const safe = big >= MIN_SAFE && big <= MAX_SAFE;
+    return { kind: "integer", value: safe ? Number(big) : big };
   }
 
   /**
@@ -422,24 +464,26 @@ export class RespDecoder {
    * {@link NEED_MORE} when the line is incomplete.
    */
   private readLength(buf: Buffer, start: number, reason: RespProtocolErrorReason): number {
-    const cr = this.lineEnd(buf, start);
-    if (cr < 0) return NEED_MORE;
+    const last = Math.min(buf.length - 1, start + 17);
     let i = start + 1;
     let n = 0;
-    if (buf[i] === 45) {
-      // Only -1 (null) is meaningful.
-      if (cr !== start + 3 || buf[start + 2] !== 49) throw this.badLength(reason, start);
+    for (; i < last; i++) {
+      const d = buf[i]! - 48;
+      if (d >>> 0 > 9) break;
+      n = n * 10 + d;
+    }
+    if (i < last && buf[i] === CR && buf[i + 1] === LF && i > start + 1) {
+      this.pos = i + 2;
+      return n;
+    }
+    const cr = this.lineEnd(buf, start);
+    if (cr < 0) return NEED_MORE;
+    // Only -1 (null) is a meaningful negative length.
+    if (cr === start + 3 && buf[start + 1] === 45 && buf[start + 2] === 49) {
       this.pos = cr + 2;
       return -1;
     }
-    if (i === cr || cr - i > 15) throw this.badLength(reason, start);
-    for (; i < cr; i++) {
-      const d = buf[i]! - 48;
-      if (d < 0 || d > 9) throw this.badLength(reason, start);
-      n = n * 10 + d;
-    }
-    this.pos = cr + 2;
-    return n;
+    throw this.badLength(reason, start);
   }
 
   private parseAggregate(buf: Buffer, start: number, kind: number): RespValue | undefined {
@@ -501,7 +545,13 @@ export class RespDecoder {
   }
 
   private blob(type: number, buf: Buffer, start: number, end: number, offset: number): RespValue {
-    if (type === 36) return { kind: "bulk", value: buf.subarray(start, end) };
+    if (type === 36) {
+      const value =
+        buf === this.buf
+          ? bufferView(this.memory, this.memoryOffset + start, end - start)
+          : buf.subarray(start, end);
+      return { kind: "bulk", value };
+    }
     if (type === 33) return { kind: "bulk-error", value: buf.toString("utf8", start, end) };
     if (end - start < 4 || buf[start + 3] !== 58) {
       throw this.fail("invalid-verbatim", "Bad verbatim string", offset);

@@ -1,3 +1,4 @@
+import { bufferView } from "./buffer-view.js";
 import { RespProtocolError, type RespProtocolErrorReason } from "./errors.js";
 import { resolveLimits, type RespLimits } from "./limits.js";
 import { splitArgs } from "./split-args.js";
@@ -73,6 +74,9 @@ export class RespRequestDecoder {
   private readonly limits: RespLimits;
 
   private buf: Buffer | null = null;
+  /** `buf.buffer` and `buf.byteOffset`, read once per chunk for {@link bufferView}. */
+  private memory: ArrayBufferLike = new ArrayBuffer(0);
+  private memoryOffset = 0;
   private pos = 0;
   private offsetBase = 0;
   /** One of the WAIT_* constants while `buf[pos..]` is a line waiting for its end, else 0. */
@@ -119,6 +123,12 @@ export class RespRequestDecoder {
     this.failure = null;
   }
 
+  private use(buf: Buffer): void {
+    this.buf = buf;
+    this.memory = buf.buffer;
+    this.memoryOffset = buf.byteOffset;
+  }
+
   /**
    * Decodes `chunk`, calling `onCommand` for every command it completes.
    * @throws {@link RespProtocolError} on malformed input, and on every call after that.
@@ -129,7 +139,7 @@ export class RespRequestDecoder {
     if (this.target !== null) {
       if (!this.fillTarget(chunk)) return;
     } else if (this.buf === null) {
-      this.buf = chunk;
+      this.use(chunk);
       this.pos = 0;
     } else if (this.lineWait !== 0 && !this.lineMayEnd(chunk)) {
       this.waiting.push(chunk);
@@ -141,7 +151,7 @@ export class RespRequestDecoder {
     } else {
       const parts = [this.buf.subarray(this.pos), ...this.waiting, chunk];
       this.offsetBase += this.pos;
-      this.buf = Buffer.concat(parts);
+      this.use(Buffer.concat(parts));
       this.pos = 0;
       this.waiting = [];
       this.waitingBytes = 0;
@@ -168,7 +178,7 @@ export class RespRequestDecoder {
     chunk.copy(target, this.targetFilled, 0, need);
     this.target = null;
     this.targetFilled = 0;
-    this.buf = chunk;
+    this.use(chunk);
     this.pos = need;
     this.args.push(target.subarray(0, target.length - 2));
     if (--this.remaining === 0) this.emit();
@@ -246,7 +256,7 @@ export class RespRequestDecoder {
       }
       const body = cr + 2;
       if (body + length + 2 <= end) {
-        this.args.push(buf.subarray(body, body + length));
+        this.args.push(bufferView(this.memory, this.memoryOffset + body, length));
         this.pos = body + length + 2;
         this.remaining--;
         continue;
