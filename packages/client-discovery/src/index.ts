@@ -1,0 +1,61 @@
+export {
+  formatAddress,
+  parseAddress,
+  sameAddress,
+  translateAddress,
+  type Address,
+  type AddressMap,
+} from "./address.js";
+export {
+  createDiscoveryConnector,
+  type ConnectorRole,
+  type ConnectorState,
+  type DiscoveryConnectorClass,
+} from "./connector.js";
+export { createRedis, type CreateRedisOptions, type DiscoveredRedis } from "./create-redis.js";
+export {
+  SentinelDiscovery,
+  type ChangeListener,
+  type DiscoveryOptions,
+  type HintListener,
+  type MasterChange,
+  type MasterResolution,
+} from "./discovery.js";
+export {
+  MasterUnknownError,
+  NoAgreementError,
+  NoReplicaAvailableError,
+  NoSentinelReachableError,
+  RoleMismatchError,
+  type SentinelAttempt,
+} from "./errors.js";
+export {
+  answerIsFinal,
+  chooseMaster,
+  type MasterAnswer,
+  type MasterChoice,
+  type MasterTrustPolicy,
+} from "./master-choice.js";
+export {
+  instanceAddress,
+  instanceFlags,
+  parseInstanceFields,
+  parseInstanceList,
+  parseMasterAddrReply,
+  parseRoleReply,
+  type InstanceFields,
+} from "./replies.js";
+export {
+  replicaUsable,
+  selectReplica,
+  UNUSABLE_REPLICA_FLAGS,
+  type ReplicaChoice,
+  type ReplicaInfo,
+  type ReplicaPolicy,
+  type ReplicaPreference,
+} from "./replica-choice.js";
+export { backoffRetryStrategy, type BackoffOptions, type RetryStrategy } from "./retry.js";
+export { mergeSentinels, moveToFront } from "./sentinel-list.js";
+export { exchange, type ServerAuth } from "./short-connection.js";
+export { parseSwitchMaster, SWITCH_MASTER_CHANNEL, type SwitchMaster } from "./switch-event.js";
+export { startPingWatchdog, type WatchdogOptions } from "./watchdog.js";

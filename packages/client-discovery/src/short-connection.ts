@@ -1,0 +1,67 @@
+import type { ConnectionOptions } from "node:tls";
+import { Redis } from "ioredis";
+import type { Address } from "./address.js";
+
+/** Credentials and TLS for one kind of server (sentinels, or the Redis data nodes). */
+export interface ServerAuth {
+  /** ACL user name (Redis 6+). */
+  readonly username?: string;
+  /** Password (`requirepass`, or the ACL user's password). */
+  readonly password?: string;
+  /** TLS options; absent = plain TCP. */
+  readonly tls?: ConnectionOptions;
+}
+
+/** Raised when a short exchange does not finish within its deadline. */
+class DeadlineError extends Error {
+  override readonly name = "DeadlineError";
+}
+
+/**
+ * Opens a connection, runs `commands` as one pipeline and closes it, all within
+ * `deadlineMs` (connect, AUTH and replies together), so a blackholed server costs at most
+ * the deadline. Returns one `Error | reply` per command; rejects if the connection fails.
+ */
+export async function exchange(
+  address: Address,
+  auth: ServerAuth,
+  deadlineMs: number,
+  commands: readonly (readonly string[])[],
+): Promise<unknown[]> {
+  const redis = new Redis({
+    host: address.host,
+    port: address.port,
+    username: auth.username,
+    password: auth.password,
+    tls: auth.tls,
+    lazyConnect: true,
+    connectTimeout: deadlineMs,
+    commandTimeout: deadlineMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableReadyCheck: false,
+    enableOfflineQueue: false,
+    protocol: 2,
+  });
+  // Failures surface through the promises below; the event would otherwise be unhandled.
+  redis.on("error", () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`no reply within ${deadlineMs} ms`)), deadlineMs);
+  });
+  try {
+    return await Promise.race([
+      (async () => {
+        await redis.connect();
+        const pipeline = redis.pipeline();
+        for (const [name, ...args] of commands) pipeline.call(name!, ...args);
+        const results = (await pipeline.exec()) ?? [];
+        return results.map(([err, reply]) => err ?? reply);
+      })(),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,87 @@
+import { Redis } from "ioredis";
+import {
+  FaultProxy,
+  startRedis,
+  startRedisSentinel,
+  waitFor,
+  type RedisSentinel,
+  type RedisServer,
+} from "@sentinel-kit/testkit";
+import type { Address } from "../src/index.js";
+
+/** The master name every test topology monitors. */
+export const MASTER = "mymaster";
+
+/** A master, its replicas and three redis-sentinels (down-after 1000 ms, failover-timeout 3000 ms). */
+export interface Topology {
+  master: RedisServer;
+  replicas: RedisServer[];
+  sentinels: RedisSentinel[];
+  sentinelAddresses: Address[];
+  /** Set when the sentinels reach the master through a proxy ({@link startTopology}'s `proxyMaster`). */
+  masterProxy: FaultProxy | undefined;
+  stop(): Promise<void>;
+}
+
+/** Sentinel settings shared by the test topologies: quick detection, short failover timeout. */
+export function sentinelConfig(host: string, port: number): string {
+  return [
+    `sentinel monitor ${MASTER} ${host} ${port} 2`,
+    `sentinel down-after-milliseconds ${MASTER} 1000`,
+    `sentinel failover-timeout ${MASTER} 3000`,
+    `sentinel parallel-syncs ${MASTER} 2`,
+  ].join("\n");
+}
+
+/** `SENTINEL <args>` on one sentinel, through ioredis (RESP2 replies). */
+export async function sentinelCall(sentinel: Address, ...args: string[]): Promise<unknown> {
+  const redis = new Redis({ host: sentinel.host, port: sentinel.port, protocol: 2, lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await redis.connect();
+    return await redis.call("SENTINEL", ...args);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Starts the topology and waits until every sentinel knows every replica and the two
+ * other sentinels, so a failover can be authorized at once. With `proxyMaster`, the
+ * sentinels monitor the master through a FaultProxy the test can break.
+ */
+export async function startTopology(options: { replicas?: number; proxyMaster?: boolean } = {}): Promise<Topology> {
+  const master = await startRedis();
+  const replicas: RedisServer[] = [];
+  const sentinels: RedisSentinel[] = [];
+  let masterProxy: FaultProxy | undefined;
+  const stop = async () => {
+    await Promise.all([...sentinels, ...replicas, master].map((p) => p.stop()));
+    await masterProxy?.close();
+  };
+  try {
+    for (let i = 0; i < (options.replicas ?? 2); i++) {
+      replicas.push(await startRedis({ replicaOf: { host: master.host, port: master.port } }));
+    }
+    if (options.proxyMaster) masterProxy = await FaultProxy.start({ target: { host: master.host, port: master.port } });
+    const monitored = masterProxy ? masterProxy.port : master.port;
+    for (let i = 0; i < 3; i++) sentinels.push(await startRedisSentinel({ config: sentinelConfig("127.0.0.1", monitored) }));
+    const sentinelAddresses = sentinels.map((s) => ({ host: s.host, port: s.port }));
+    await waitFor(
+      async () => {
+        for (const s of sentinelAddresses) {
+          const fields = (await sentinelCall(s, "MASTER", MASTER)) as string[];
+          const get = (k: string) => fields[fields.indexOf(k) + 1];
+          if (get("num-other-sentinels") !== "2" || get("num-slaves") !== String(replicas.length)) return false;
+          const list = (await sentinelCall(s, "REPLICAS", MASTER)) as string[][];
+          if (!list.every((r) => r[r.indexOf("flags") + 1] === "slave" && r[r.indexOf("master-link-status") + 1] === "ok")) return false;
+        }
+        return true;
+      },
+      { timeoutMs: 20_000, intervalMs: 200, what: "sentinels to discover each other and the replicas" },
+    );
+    return { master, replicas, sentinels, sentinelAddresses, masterProxy, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
