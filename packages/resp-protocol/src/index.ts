@@ -28,3 +28,25 @@ export { RespRequestDecoder, type RespRequestDecoderOptions } from "./request-de
 export { splitArgs } from "./split-args.js";
 export { encodeCommand, encodeReply } from "./encoder.js";
 export { formatDouble } from "./format-double.js";
+
+// Server: RespServer and its building blocks.
+export { RespServer, type RespServerCloseOptions } from "./server/server.js";
+export type {
+  RespClientContext,
+  RespCommand,
+  RespCommandHandler,
+  RespDisconnectReason,
+  RespServerOptions,
+} from "./server/types.js";
+export { helloFields, type HelloInfo } from "./server/hello.js";
+export { globMatch } from "./server/glob.js";
+export { PubSubRegistry, type PubSubDelivery } from "./server/pubsub.js";
+export { DEFAULT_PUBSUB_OUTPUT_LIMIT, OutputLimitTracker, type OutputBufferLimit } from "./server/output-limit.js";
+export {
+  INVALID_CLIENT_NAME_ERROR,
+  MAX_CLIENTS_ERROR,
+  NOAUTH_ERROR,
+  WRONGPASS_ERROR,
+  arityErrorReply,
+  unknownCommandReply,
+} from "./server/replies.js";

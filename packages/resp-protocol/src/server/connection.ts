@@ -1,0 +1,318 @@
+/**
+ * One client connection of a {@link RespServer}: decodes its requests, runs them one at a
+ * time in arrival order (replies never overtake each other, and AUTH or HELLO take effect
+ * for the very next command), writes the replies, and applies back-pressure and the pub/sub
+ * output limit.
+ *
+ * @module
+ */
+import type { Socket } from "node:net";
+import { encodeReply } from "../encoder.js";
+import { RespProtocolError } from "../errors.js";
+import type { RespLimits } from "../limits.js";
+import { RespRequestDecoder } from "../request-decoder.js";
+import type { RespValue, RespVersion } from "../values.js";
+import { executeCommand, type CommandClient, type CommandHost, type Replies } from "./commands.js";
+import { OutputLimitTracker, type OutputBufferLimit } from "./output-limit.js";
+import { errorReply, protocolErrorReply } from "./replies.js";
+import type { RespDisconnectReason } from "./types.js";
+
+/** What a connection needs from its server. */
+export interface ConnectionHost extends CommandHost {
+  readonly limits: Partial<RespLimits>;
+  readonly authRequired: boolean;
+  readonly outputHighWaterMark: number;
+  readonly pubsubOutputLimit: OutputBufferLimit;
+  readonly lingerMs: number;
+  now(): number;
+  closed(connection: RespConnection, reason: RespDisconnectReason): void;
+}
+
+// Thrown from the decoder's callback to stop decoding right after a command: the request
+// decoder has no pause, and the bytes after the command are handed back through
+// `bufferedBytes` and fed again later.
+const STOP = Symbol("stop decoding");
+
+const formatAddress = (address: string | undefined, port: number | undefined): string =>
+  address === undefined ? "?" : `${address.includes(":") ? `[${address}]` : address}:${port ?? 0}`;
+
+/**
+ * A client connection; the server creates it for every accepted socket. Commands run one at
+ * a time, as in Redis: while an async command runs, or while too many reply bytes wait to be
+ * sent, decoding stops right after the current command and the socket is paused, so input
+ * and output buffers stay bounded whatever the client sends.
+ */
+export class RespConnection implements CommandClient {
+  readonly id: number;
+  readonly address: string;
+  readonly localAddress: string;
+  readonly connectedAt: number;
+  private clientName = "";
+  private version: RespVersion = 2;
+  private userName: string | undefined;
+  private readonly decoder: RespRequestDecoder;
+  private readonly outputLimit: OutputLimitTracker;
+  private readonly highWaterMark: number;
+  // Bytes read from the socket and not decoded yet.
+  private pendingInput: Buffer[] = [];
+  // Set by the decoder callback when it stops decoding: how many bytes of the chunk remain.
+  private stopTail = 0;
+  private running = false;
+  private processing = false;
+  // The socket will give no more input (peer's FIN, server shutdown); pending input still runs.
+  private readClosed = false;
+  // QUIT, close() or a protocol error: whatever else the client sent is dropped.
+  private discarding = false;
+  private paused = false;
+  private ending = false;
+  private reason: RespDisconnectReason | undefined;
+  private readonly closed: Promise<void>;
+  private markClosed: () => void = () => undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly host: ConnectionHost,
+    id: number,
+  ) {
+    this.id = id;
+    this.address = formatAddress(socket.remoteAddress, socket.remotePort);
+    this.localAddress = formatAddress(socket.localAddress, socket.localPort);
+    this.connectedAt = host.now();
+    this.userName = host.authRequired ? undefined : "default";
+    this.outputLimit = new OutputLimitTracker(host.pubsubOutputLimit);
+    // Below Node's own mark a full buffer would never emit 'drain' to resume us.
+    this.highWaterMark = Math.max(host.outputHighWaterMark, socket.writableHighWaterMark);
+    this.decoder = new RespRequestDecoder({
+      onCommand: (argv) => this.onCommand(argv),
+      limits: host.limits,
+      authenticated: !host.authRequired,
+    });
+    this.closed = new Promise((resolve) => {
+      this.markClosed = resolve;
+    });
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("end", () => {
+      this.readClosed = true;
+      this.processInput();
+    });
+    socket.on("drain", () => this.processInput());
+    socket.on("error", () => {
+      this.reason ??= "socket-error";
+      socket.destroy();
+    });
+    socket.on("close", () => this.onClose());
+  }
+
+  /** The name set by CLIENT SETNAME or HELLO SETNAME. */
+  get name(): string {
+    return this.clientName;
+  }
+
+  /** The protocol the replies are encoded in. */
+  get protocol(): RespVersion {
+    return this.version;
+  }
+
+  /** The authenticated user, if any. */
+  get user(): string | undefined {
+    return this.userName;
+  }
+
+  /** Whether commands other than AUTH and HELLO may run. */
+  get authenticated(): boolean {
+    return this.userName !== undefined;
+  }
+
+  /** Channels plus patterns. */
+  get subscriptionCount(): number {
+    return this.host.registry.count(this);
+  }
+
+  /** Bytes Node holds for this socket that the kernel has not taken yet. */
+  get outputBufferBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Sets the name as CLIENT SETNAME would. */
+  setName(name: string): boolean {
+    // Redis accepts only bytes '!' to '~' (clientSetName), so names never break CLIENT LIST.
+    if (!/^[!-~]*$/.test(name)) return false;
+    this.clientName = name;
+    return true;
+  }
+
+  /** Switches the protocol. */
+  setProtocol(version: RespVersion): void {
+    this.version = version;
+  }
+
+  /** Records a successful authentication and lifts the decoder's unauthenticated limits. */
+  markAuthenticated(user: string): void {
+    this.userName = user;
+    this.decoder.authenticated = true;
+  }
+
+  /** Drops further input; the socket ends once the current command's replies are written. */
+  requestClose(reason: RespDisconnectReason): void {
+    this.reason ??= reason;
+    this.discarding = true;
+    this.pendingInput = [];
+    // Inside a command the caller finishes up once the replies are written.
+    if (!this.processing && !this.running) this.finishIfDone();
+  }
+
+  /** Closes the connection after the reply being computed, if any. */
+  close(): void {
+    this.requestClose("closed-by-server");
+  }
+
+  /** Server shutdown: read nothing more, answer what was already read, then end. */
+  shutdown(): void {
+    this.reason ??= "server-shutdown";
+    this.readClosed = true;
+    this.processInput();
+  }
+
+  /** Drops the connection at once, unsent output included. */
+  destroy(reason: RespDisconnectReason): void {
+    this.reason ??= reason;
+    this.socket.destroy();
+  }
+
+  /** Resolves once the socket has closed. */
+  closedPromise(): Promise<void> {
+    return this.closed;
+  }
+
+  /** Writes an out-of-band value now. */
+  send(value: RespValue): void {
+    this.write([value]);
+  }
+
+  /** Writes a message already encoded for this connection's protocol (a publish fan-out). */
+  deliver(encoded: Buffer): void {
+    if (!this.socket.writable || this.ending) return;
+    this.socket.write(encoded);
+    this.afterWrite();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.discarding || this.readClosed) return;
+    this.pendingInput.push(chunk);
+    this.processInput();
+  }
+
+  // May the next command run now?
+  private get ready(): boolean {
+    return !this.running && !this.discarding && !this.ending && this.socket.writableLength <= this.highWaterMark;
+  }
+
+  private processInput(): void {
+    if (this.processing) return;
+    this.processing = true;
+    // One write for all the replies a chunk of pipelined commands produces at once.
+    this.socket.cork();
+    try {
+      while (this.pendingInput.length > 0 && this.ready) {
+        const chunk = this.pendingInput.shift() as Buffer;
+        this.feed(chunk);
+      }
+    } finally {
+      this.processing = false;
+      this.socket.uncork();
+    }
+    this.finishIfDone();
+  }
+
+  private feed(chunk: Buffer): void {
+    try {
+      this.decoder.feed(chunk);
+    } catch (error) {
+      if (error === STOP) {
+        this.decoder.reset();
+        if (this.stopTail > 0) this.pendingInput.unshift(chunk.subarray(chunk.length - this.stopTail));
+        return;
+      }
+      if (!(error instanceof RespProtocolError)) throw error;
+      // Redis answers the error, then closes once it is written (CLIENT_CLOSE_AFTER_REPLY).
+      this.write([protocolErrorReply(error.message)]);
+      this.requestClose("protocol-error");
+    }
+  }
+
+  private onCommand(argv: Buffer[]): void {
+    if (this.discarding) return;
+    const result = executeCommand(this.host, this, argv);
+    if (result instanceof Promise) {
+      this.running = true;
+      void result.then((replies) => this.completed(replies));
+    } else {
+      this.write(result);
+    }
+    if (!this.ready && !this.discarding) {
+      this.stopTail = this.decoder.bufferedBytes;
+      throw STOP;
+    }
+  }
+
+  private completed(replies: Replies): void {
+    this.running = false;
+    if (this.ending) return;
+    this.socket.cork();
+    this.write(replies);
+    this.socket.uncork();
+    this.processInput();
+  }
+
+  private write(replies: Replies): void {
+    if (!this.socket.writable || this.ending) return;
+    for (const reply of replies) {
+      let bytes: Buffer;
+      try {
+        bytes = encodeReply(reply, this.version);
+      } catch (error) {
+        // A handler built a value that cannot be encoded (a cyclic array, say).
+        this.host.reportError(error, this);
+        bytes = encodeReply(errorReply(`ERR ${error instanceof Error ? error.message : String(error)}`), this.version);
+      }
+      this.socket.write(bytes);
+    }
+    this.afterWrite();
+  }
+
+  private afterWrite(): void {
+    if (this.subscriptionCount > 0 && this.outputLimit.exceeded(this.socket.writableLength, this.host.now())) {
+      this.destroy("output-buffer-limit");
+    }
+  }
+
+  private finishIfDone(): void {
+    if (this.ending) return;
+    const inputDone = this.discarding || (this.readClosed && this.pendingInput.length === 0);
+    if (inputDone && !this.running) {
+      this.end();
+      return;
+    }
+    const read = !this.readClosed && !this.discarding && this.pendingInput.length === 0 && this.ready;
+    if (read === !this.paused) return;
+    this.paused = !read;
+    if (read) this.socket.resume();
+    else this.socket.pause();
+  }
+
+  private end(): void {
+    this.ending = true;
+    this.socket.end();
+    // A peer that never reads would keep an ended socket open forever.
+    setTimeout(() => this.socket.destroy(), this.host.lingerMs).unref();
+  }
+
+  private onClose(): void {
+    this.ending = true;
+    this.pendingInput = [];
+    this.host.registry.removeAll(this);
+    this.host.closed(this, this.reason ?? "client-closed");
+    this.markClosed();
+  }
+}
