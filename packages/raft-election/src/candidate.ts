@@ -1,7 +1,7 @@
 import { FailoverInProgressError } from "./errors.js";
 import { electionWinner, leadingCandidate, type TallyResult } from "./quorum.js";
 import { jitteredStartTime } from "./random-delays.js";
-import { getMaster, withMaster, type ElectionState, type MasterElection } from "./state.js";
+import { getMaster, withMaster, type ElectionState, type FailoverAttempt, type MasterElection } from "./state.js";
 import { StepBuilder, type ElectionStep } from "./step.js";
 import type { MasterName, RandomInt, SentinelId } from "./types.js";
 import { castVote } from "./voter.js";
@@ -107,11 +107,10 @@ export function tallyAttempt(
   b: StepBuilder,
   state: ElectionState,
   master: MasterElection,
+  attempt: FailoverAttempt,
   now: number,
   random: RandomInt,
 ): { state: ElectionState; tally: TallyResult } {
-  const attempt = master.failover;
-  if (attempt === null) throw new Error("tallyAttempt needs an attempt in progress");
   const votes: SentinelId[] = [];
   for (const p of master.peers.values()) {
     if (p.leader !== null && p.leaderEpoch === attempt.epoch) votes.push(p.leader);
@@ -135,7 +134,7 @@ export function waitStart(
 ): ElectionState {
   const attempt = master.failover;
   if (attempt === null || attempt.phase !== "wait-start") return state;
-  const t = tallyAttempt(b, state, master, now, random);
+  const t = tallyAttempt(b, state, master, attempt, now, random);
   const m = getMaster(t.state, master.name);
   if (t.tally.winner === state.myId || attempt.forced) {
     b.event(m, { name: "+elected-leader", master: m.name, epoch: attempt.epoch });

@@ -116,7 +116,7 @@ export interface ElectionStateOptions {
 }
 
 /** A fresh peer entry: connected, no report yet. */
-export function newPeer(id: SentinelId, connected = true): PeerView {
+function newPeer(id: SentinelId, connected = true): PeerView {
   return { id, connected, masterDown: false, leader: null, leaderEpoch: 0, lastReplyTime: 0 };
 }
 
