@@ -35,7 +35,7 @@ describe.each([
     // Liveness, loosely: with 10% loss most attempts find a leader.
     expect(elected).toBeGreaterThan(150);
     expect(elected).toBeLessThanOrEqual(epochs);
-  });
+  }, 60_000);
 });
 
 describe("the simulation is deterministic", () => {
