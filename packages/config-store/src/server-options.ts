@@ -26,10 +26,24 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** How one single-valued server directive is read and written. */
 export type ServerOptionKind =
-  | { readonly type: "bool" }
-  | { readonly type: "port" }
-  | { readonly type: "string" }
-  | { readonly type: "enum"; readonly values: readonly string[] };
+  | {
+      /** `yes` or `no`, case-insensitive. */
+      readonly type: "bool";
+    }
+  | {
+      /** An integer from 0 to 65535. */
+      readonly type: "port";
+    }
+  | {
+      /** Any single argument. */
+      readonly type: "string";
+    }
+  | {
+      /** One of `values`, case-insensitive. */
+      readonly type: "enum";
+      /** The accepted values, lower-case, in Redis's order (used in its error text). */
+      readonly values: readonly string[];
+    };
 
 /** A single-valued server directive and the model field it fills. */
 export interface ServerOption {

@@ -15,7 +15,12 @@ function isSpace(c: string | undefined): boolean {
  * single quotes take only `\'`. A closing quote must be followed by a space or the end of
  * the line. Returns `null` for unbalanced quotes, where Redis returns NULL.
  */
-export function splitArgs(line: string): string[] | null {
+export function splitArgs(input: string): string[] | null {
+  // Redis reads the line as a C string: it ends at the first NUL byte.
+  const nul = input.indexOf("\0");
+  const line = nul >= 0 ? input.slice(0, nul) : input;
+  // Most lines have no quotes: then only spaces, tabs, CR and LF separate arguments.
+  if (!/["'\v\f]/.test(line)) return line.split(/[ \t\r\n]+/).filter((arg) => arg !== "");
   const args: string[] = [];
   let i = 0;
   const n = line.length;

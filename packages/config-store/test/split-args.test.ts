@@ -46,3 +46,26 @@ describe("formatArg / reprArg", () => {
     );
   });
 });
+
+describe("splitArgs edge cases", () => {
+  it("stops at a NUL byte, as C string code does", () => {
+    expect(splitArgs("port 1\0 2")).toEqual(["port", "1"]);
+  });
+
+  it("skips \\v and \\f between arguments but keeps them inside one", () => {
+    expect(splitArgs("\va\fb 'c'")).toEqual(["a\fb", "c"]);
+  });
+});
+
+describe("splitArgs fast path", () => {
+  it("splits quote-free lines exactly like the full sdssplitargs port", () => {
+    const unit = fc.constantFrom("a", "b", "\\", " ", "\t", "\r", "\n", "\v", "\f", "\0", "x");
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 20 }), (line) => {
+        // A trailing quoted argument forces the character-by-character path.
+        const slow = splitArgs(`${line.split("\0")[0] ?? ""} ''`);
+        expect(splitArgs(line)).toEqual(slow?.slice(0, -1));
+      }),
+    );
+  });
+});
