@@ -641,9 +641,10 @@ function sendDueProbes(run: Run): void {
 
 /**
  * The earliest time a tick could change something: `now` when a tick would act at once
- * (Redis handles one state per tick), else the next deadline still ahead. Deadlines that
- * have passed without effect (a reconf-sent timeout Redis's loop does not reach) are not
- * repeated, so a caller that ticks on wake-ups never spins.
+ * (Redis handles one state per tick), else the next deadline still ahead. A deadline
+ * already passed asks for a tick only after a non-tick input: after a tick it has had its
+ * chance (a reconf-sent timeout Redis's loop does not reach stays unreached), so a caller
+ * that ticks on wake-ups never spins.
  */
 function scheduleWake(run: Run, input: PlannerInput): void {
   // In TILT nothing acts, and after a switch the context's master is stale; the caller's
@@ -652,19 +653,16 @@ function scheduleWake(run: Run, input: PlannerInput): void {
   const s = run.s;
   const { master, now } = run.ctx;
   const timeout = master.failoverTimeout;
-  const later: number[] = [];
+  const deadlines: number[] = [];
   // In Redis pacing, progress seen outside a tick is acted on at the next tick.
   let soon = run.moved && input.type !== "tick" && run.fast === null;
   switch (s.phase) {
     case "none":
-      if (master.oDown) {
-        if (s.startTime === null) soon = true;
-        else later.push(s.startTime + timeout * 2);
-      }
+      if (master.oDown) deadlines.push(s.startTime === null ? now : s.startTime + timeout * 2);
       break;
     case "wait_start":
       if (s.electedEpoch === s.epoch || s.forced) soon = true;
-      else later.push((s.startTime ?? now) + Math.min(run.t.electionTimeout, timeout) + 1);
+      else deadlines.push((s.startTime ?? now) + Math.min(run.t.electionTimeout, timeout) + 1);
       break;
     case "select_slave":
       soon = true;
@@ -672,28 +670,33 @@ function scheduleWake(run: Run, input: PlannerInput): void {
     case "send_slaveof_noone": {
       const view = s.promoted === null ? undefined : findReplica(master, s.promoted);
       if (view !== undefined && !view.disconnected) soon = true;
-      else later.push(s.stateChangeTime + timeout + 1);
+      else deadlines.push(s.stateChangeTime + timeout + 1);
       break;
     }
     case "wait_promotion":
-      later.push(s.stateChangeTime + timeout + 1);
-      if (run.fast !== null) later.push(nextProbeTime(s.promotionProbes, run.fast) ?? now);
+      deadlines.push(s.stateChangeTime + timeout + 1);
+      if (run.fast !== null) {
+        const probe = nextProbeTime(s.promotionProbes, run.fast);
+        if (probe !== null) deadlines.push(probe);
+      }
       break;
     case "reconf_slaves":
-      later.push(s.stateChangeTime + timeout + 1);
+      deadlines.push(s.stateChangeTime + timeout + 1);
       for (const r of master.replicas) {
         const p = s.reconf[instanceName(r.addr)];
         if (p === undefined) continue;
-        if (p.sent) later.push(p.sentTime + run.t.slaveReconfTimeout + 1);
+        if (p.sent) deadlines.push(p.sentTime + run.t.slaveReconfTimeout + 1);
         if (run.fast !== null && (p.sent || p.inProgress)) {
-          later.push(nextProbeTime(p.probes, run.fast) ?? now);
+          const probe = nextProbeTime(p.probes, run.fast);
+          if (probe !== null) deadlines.push(probe);
         }
       }
       break;
     case "update_config":
       break;
   }
-  const ahead = later.filter((t) => t > now);
+  if (input.type !== "tick" && deadlines.some((t) => t <= now)) soon = true;
+  const ahead = deadlines.filter((t) => t > now);
   if (soon) run.fx.push({ kind: "wake", at: now });
   else if (ahead.length > 0) run.fx.push({ kind: "wake", at: Math.min(...ahead) });
 }

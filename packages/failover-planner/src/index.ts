@@ -34,4 +34,5 @@ export type {
   StepResult,
 } from "./failover.js";
 export { createFailoverPlanner } from "./failover.js";
+export { currentMasterAddress, masterFailoverFlags, replicaFailoverFlags } from "./flags.js";
 export { PlannerInputError } from "./errors.js";

@@ -185,7 +185,7 @@ function runActions(fast: boolean, actions: Action[]): SimWorld {
 
 describe("state machine invariants over random inputs", () => {
   for (const fast of [false, true]) {
-    it(`${fast ? "fast" : "Redis"} pacing: one +switch-master per failover, after its promotion; aborts only before it; wake-ups never in the past`, () => {
+    it(`${fast ? "fast" : "Redis"} pacing: one +switch-master per failover, after its promotion; aborts only before it; wake-ups never in the past and never spinning`, () => {
       fc.assert(
         fc.property(fc.array(actionArb, { maxLength: 80 }), (actions) => {
           const w = runActions(fast, actions);
@@ -209,6 +209,14 @@ describe("state machine invariants over random inputs", () => {
                 attempt = { promoted: true, switched: true };
               }
             }
+          }
+          // A caller that ticks whenever asked "now" stops being asked within a few ticks.
+          let spins = 0;
+          for (;;) {
+            const fx = w.step({ type: "tick" });
+            if (!fx.some((e) => e.kind === "wake" && e.at === w.now)) break;
+            spins++;
+            expect(spins).toBeLessThan(8);
           }
           // Epochs of attempts only go up.
           const epochs = w.history.flatMap((h) => h.effects.flatMap((e) => (e.kind === "set-current-epoch" ? [e.epoch] : [])));
