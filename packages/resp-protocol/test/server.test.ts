@@ -2,11 +2,13 @@
 // helloCommand and processInputBuffer, src/server.c processCommand, src/acl.c authCommand,
 // src/pubsub.c); server-redis.integration.test.ts replays the pub/sub ones against a real
 // redis-server.
+import { createServer } from "node:net";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, test } from "vitest";
 import { resp } from "../src/constructors.js";
 import type { RespValue } from "../src/values.js";
 import { helloFields } from "../src/server/hello.js";
-import type { RespServer } from "../src/server/server.js";
+import { RespServer } from "../src/server/server.js";
 import type { RespClientContext, RespCommandHandler, RespDisconnectReason, RespServerOptions } from "../src/server/types.js";
 import { RawClient, startServer } from "./server-helpers.js";
 
@@ -418,6 +420,49 @@ describe("connections", () => {
     await server.close({ timeoutMs: 200 });
     expect(Date.now() - started).toBeLessThan(1500);
     await c.waitFor((_, closed) => closed);
+  });
+});
+
+describe("listening and real clients", () => {
+  test("listen() rejects on a port in use; a given net.Server is served as is", async () => {
+    const { port } = await setup();
+    const clash = new RespServer({ handler: () => undefined, port });
+    await expect(clash.listen()).rejects.toThrow(/EADDRINUSE/);
+    const net = createServer({ allowHalfOpen: true });
+    const wrapped = new RespServer({ server: net, handler: () => resp.simple("PONG") });
+    servers.push(wrapped);
+    await new Promise<void>((resolve) => net.listen(0, "127.0.0.1", resolve));
+    expect((await wrapped.listen()).port).toBe((net.address() as { port: number }).port);
+    const c = await open(wrapped.address().port);
+    expect(await c.request("PING\r\n", "+PONG\r\n")).toBe("+PONG\r\n");
+  });
+
+  test("ioredis 6 (RESP3, HELLO 3 AUTH) authenticates, runs commands and receives pub/sub pushes", async () => {
+    let server: RespServer | undefined;
+    const basic = basicHandler(() => server as RespServer);
+    const started = await setup({
+      authenticate: (user, password) => user === "default" && password === "pw",
+      // ioredis's ready check reads INFO.
+      handler: (command, client) => (command.name === "info" ? resp.bulk("# Server\r\n") : basic(command, client)),
+    });
+    server = started.server;
+    const client = new Redis({ port: started.port, password: "pw", lazyConnect: true, maxRetriesPerRequest: 0 });
+    const subscriber = new Redis({ port: started.port, password: "pw", lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await Promise.all([client.connect(), subscriber.connect()]);
+      expect(await client.ping()).toBe("PONG");
+      const received = new Promise((resolve) => subscriber.on("message", (channel, message) => resolve([channel, message])));
+      await subscriber.subscribe("news");
+      expect(await client.publish("news", "hello")).toBe(1);
+      expect(await received).toEqual(["news", "hello"]);
+      expect(server.clients().map((c) => [c.protocol, c.user])).toEqual([
+        [3, "default"],
+        [3, "default"],
+      ]);
+    } finally {
+      client.disconnect();
+      subscriber.disconnect();
+    }
   });
 });
 

@@ -78,6 +78,8 @@ export class RespServer {
     // Half-open sockets let `printf 'PING\r\n' | nc` get its reply after the client's FIN.
     this.net = options.server ?? createServer({ allowHalfOpen: true });
     this.net.on("connection", (socket: Socket) => this.accept(socket));
+    // Accept failures (EMFILE...) arrive here; without a listener they would crash the process.
+    this.net.on("error", (error) => onError?.(error, undefined));
   }
 
   /**
