@@ -21,7 +21,7 @@ import { selectReplica, type ReplicaInfo, type ReplicaPolicy } from "./replica-c
 import { backoffRetryStrategy, type RetryStrategy } from "./retry.js";
 import { mergeSentinels, moveToFront } from "./sentinel-list.js";
 import { exchange, type ServerAuth } from "./short-connection.js";
-import { parseSwitchMaster, SWITCH_MASTER_CHANNEL, type SwitchMaster } from "./switch-event.js";
+import { HINT_CHANNELS, parseHint, type SentinelHint } from "./switch-event.js";
 
 /** Settings of a {@link SentinelDiscovery}. */
 export interface DiscoveryOptions {
@@ -73,14 +73,14 @@ export interface MasterChange {
   readonly from: Address | undefined;
   /** The verified new master. */
   readonly to: Address;
-  /** What made this process look: a resolution, a `+switch-master` hint, or READONLY. */
-  readonly cause: "resolution" | "switch-master" | "readonly" | "rediscovery";
+  /** What made this process look: a resolution, a sentinel event hint, READONLY, or the periodic re-discovery. */
+  readonly cause: "resolution" | "hint" | "readonly" | "rediscovery";
 }
 
 /** Listener of {@link SentinelDiscovery.onChange}. */
 export type ChangeListener = (change: MasterChange) => void;
-/** Listener of {@link SentinelDiscovery.onHint}: a `+switch-master` for this name from `sentinel`. */
-export type HintListener = (event: SwitchMaster, sentinel: Address) => void;
+/** Listener of {@link SentinelDiscovery.onHint}: a failover event for this name from `sentinel`. */
+export type HintListener = (hint: SentinelHint, sentinel: Address) => void;
 
 /**
  * Finds the master and replicas of one name through Redis Sentinel, following the client
@@ -125,7 +125,7 @@ export class SentinelDiscovery {
     return () => this.#changeListeners.delete(listener);
   }
 
-  /** Calls `listener` on every `+switch-master` for this name, before re-resolving; returns an unsubscribe function. */
+  /** Calls `listener` on every hint event for this name, before re-resolving; returns an unsubscribe function. */
   onHint(listener: HintListener): () => void {
     this.#hintListeners.add(listener);
     return () => this.#hintListeners.delete(listener);
@@ -149,7 +149,7 @@ export class SentinelDiscovery {
 
   /**
    * {@link resolveMaster} until it succeeds, waiting as the retry strategy says between
-   * attempts; a `+switch-master` hint cuts a wait short. `shouldContinue` is checked
+   * attempts; a hint event cuts a wait short. `shouldContinue` is checked
    * before each attempt (the ioredis connector stops when the client disconnects).
    */
   async resolveMasterWithRetry(shouldContinue: () => boolean = () => !this.#closed): Promise<MasterResolution> {
@@ -172,6 +172,19 @@ export class SentinelDiscovery {
    * if `fallbackToMaster` is set, else {@link NoReplicaAvailableError}.
    */
   async resolveReplica(): Promise<{ readonly address: Address; readonly kind: "replica" | "master" }> {
+    const { replicas, master } = await this.listReplicas();
+    const choice = selectReplica(replicas, this.options.replicas ?? {}, (this.options.random ?? Math.random)(), master);
+    if (choice.kind === "none") throw new NoReplicaAvailableError(this.options.name, choice.rejected);
+    await this.verifyRole(choice.address, choice.kind === "replica" ? "slave" : "master");
+    return { address: choice.address, kind: choice.kind };
+  }
+
+  /**
+   * The replicas one sentinel reports (`SENTINEL REPLICAS`, translated, unfiltered) and
+   * the master it reports, from the first sentinel that answers (then moved to the front).
+   * Throws {@link NoSentinelReachableError} or {@link MasterUnknownError}.
+   */
+  async listReplicas(): Promise<{ readonly replicas: readonly ReplicaInfo[]; readonly master: Address | undefined; readonly sentinel: Address }> {
     const { name } = this.options;
     const attempts: SentinelAttempt[] = [];
     for (const sentinel of this.#sentinels) {
@@ -205,12 +218,8 @@ export class SentinelDiscovery {
         ];
       });
       const reportedMaster = masterReply instanceof Error ? undefined : parseMasterAddrReply(masterReply);
-      const master = reportedMaster && translateAddress(reportedMaster, this.options.natMap);
       this.#sentinels = moveToFront(this.#sentinels, sentinel);
-      const choice = selectReplica(replicas, this.options.replicas ?? {}, (this.options.random ?? Math.random)(), master);
-      if (choice.kind === "none") throw new NoReplicaAvailableError(name, choice.rejected);
-      await this.verifyRole(choice.address, choice.kind === "replica" ? "slave" : "master");
-      return { address: choice.address, kind: choice.kind };
+      return { replicas, master: reportedMaster && translateAddress(reportedMaster, this.options.natMap), sentinel };
     }
     if (attempts.some((a) => a.outcome === "unknown-master") && attempts.every((a) => a.outcome !== "error")) {
       throw new MasterUnknownError(name, attempts);
@@ -240,8 +249,9 @@ export class SentinelDiscovery {
   }
 
   /**
-   * Subscribes to `+switch-master` on up to `watchSentinels` sentinels (each message
-   * filtered by master name, then used only as a hint to re-resolve, S5 step 9), and
+   * Subscribes to `+switch-master` and `+failover-state-reconf-slaves` on up to
+   * `watchSentinels` sentinels (each message filtered by master name, then used only as a
+   * hint to re-resolve, S5 step 9), and
    * starts the periodic re-discovery if configured. Idempotent.
    */
   watch(): void {
@@ -264,19 +274,18 @@ export class SentinelDiscovery {
       });
       subscriber.on("error", () => undefined);
       subscriber.on("message", (channel: string, message: string) => {
-        if (channel !== SWITCH_MASTER_CHANNEL) return;
-        const event = parseSwitchMaster(message);
-        if (event === undefined || event.masterName !== this.options.name) return;
-        for (const listener of this.#hintListeners) listener(event, sentinel);
+        const hint = parseHint(channel, message);
+        if (hint === undefined || hint.masterName !== this.options.name) return;
+        for (const listener of this.#hintListeners) listener(hint, sentinel);
         this.#wakeWaiters();
         // A resolution already running may have asked before the switch: resolve again after it.
         const running = this.#inflight ?? Promise.resolve();
         running
           .catch(() => undefined)
-          .then(() => this.resolveMaster("switch-master"))
+          .then(() => this.resolveMaster("hint"))
           .catch(() => undefined);
       });
-      subscriber.subscribe(SWITCH_MASTER_CHANNEL).catch(() => undefined);
+      subscriber.subscribe(...HINT_CHANNELS).catch(() => undefined);
       this.#subscribers.push(subscriber);
     }
     const interval = this.options.rediscoverIntervalMs ?? 0;

@@ -57,5 +57,13 @@ export {
 export { backoffRetryStrategy, type BackoffOptions, type RetryStrategy } from "./retry.js";
 export { mergeSentinels, moveToFront } from "./sentinel-list.js";
 export { exchange, type ServerAuth } from "./short-connection.js";
-export { parseSwitchMaster, SWITCH_MASTER_CHANNEL, type SwitchMaster } from "./switch-event.js";
+export {
+  HINT_CHANNELS,
+  parseHint,
+  parseSwitchMaster,
+  RECONF_SLAVES_CHANNEL,
+  SWITCH_MASTER_CHANNEL,
+  type SentinelHint,
+  type SwitchMaster,
+} from "./switch-event.js";
 export { startPingWatchdog, type WatchdogOptions } from "./watchdog.js";

@@ -14,6 +14,27 @@ export interface SwitchMaster {
 export const SWITCH_MASTER_CHANNEL = "+switch-master";
 
 /**
+ * The channel Redis publishes when the promoted replica is confirmed and the failover
+ * moves to reconfiguring the other replicas (SPEC §3, §4.10). From then on
+ * GET-MASTER-ADDR-BY-NAME already answers the new master (SPEC §1.2), which can be a
+ * second or more before `+switch-master`, once every replica has resynced.
+ */
+export const RECONF_SLAVES_CHANNEL = "+failover-state-reconf-slaves";
+
+/** The channels {@link SentinelDiscovery} subscribes to for hints. */
+export const HINT_CHANNELS: readonly string[] = [SWITCH_MASTER_CHANNEL, RECONF_SLAVES_CHANNEL];
+
+/** A sentinel event that suggests resolving again. */
+export interface SentinelHint {
+  /** The channel (event name) it came on. */
+  readonly channel: string;
+  /** The master it is about. */
+  readonly masterName: string;
+  /** The raw payload. */
+  readonly message: string;
+}
+
+/**
  * Parses the `+switch-master` payload `<master-name> <old-ip> <old-port> <new-ip> <new-port>`
  * (SPEC §3); `undefined` for anything else.
  */
@@ -25,4 +46,21 @@ export function parseSwitchMaster(message: string): SwitchMaster | undefined {
   const to = Number(toPort);
   if (!Number.isInteger(from) || !Number.isInteger(to)) return undefined;
   return { masterName, from: { host: fromHost, port: from }, to: { host: toHost, port: to } };
+}
+
+/**
+ * Reads a hint from an event: `+switch-master` (name first) or an event whose payload is
+ * master details `master <name> <ip> <port>` (SPEC §3 "instance details"). `undefined`
+ * for other channels or shapes.
+ */
+export function parseHint(channel: string, message: string): SentinelHint | undefined {
+  if (channel === SWITCH_MASTER_CHANNEL) {
+    const event = parseSwitchMaster(message);
+    return event && { channel, masterName: event.masterName, message };
+  }
+  if (channel === RECONF_SLAVES_CHANNEL) {
+    const [type, masterName] = message.split(" ");
+    return type === "master" && masterName ? { channel, masterName, message } : undefined;
+  }
+  return undefined;
 }

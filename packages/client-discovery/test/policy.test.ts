@@ -9,6 +9,7 @@ import {
   parseAddress,
   parseInstanceFields,
   parseMasterAddrReply,
+  parseHint,
   parseSwitchMaster,
   selectReplica,
   translateAddress,
@@ -115,6 +116,16 @@ describe("replies and events", () => {
     });
     expect(parseSwitchMaster("master mymaster 127.0.0.1 6379")).toBeUndefined();
     expect(parseSwitchMaster("m a x b 1")).toBeUndefined();
+  });
+  it.each([
+    ["+switch-master", "mymaster 127.0.0.1 6379 127.0.0.1 6380", "mymaster"],
+    ["+failover-state-reconf-slaves", "master mymaster 127.0.0.1 6379", "mymaster"],
+    ["+failover-state-reconf-slaves", "slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 127.0.0.1 6379", undefined],
+    ["+sdown", "master mymaster 127.0.0.1 6379", undefined],
+    // node-redis subscribes to "switch-master" without the "+": no such channel exists (SPEC §5.2).
+    ["switch-master", "mymaster 127.0.0.1 6379 127.0.0.1 6380", undefined],
+  ])("hint from %s %s -> %s (SPEC §3 payloads)", (channel, message, name) => {
+    expect(parseHint(channel, message)?.masterName).toBe(name);
   });
   it("reads GET-MASTER-ADDR-BY-NAME: pair or null (SPEC §1.2)", () => {
     expect(parseMasterAddrReply(["127.0.0.1", "6380"])).toEqual({ host: "127.0.0.1", port: 6380 });
