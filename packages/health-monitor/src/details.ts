@@ -12,7 +12,14 @@ export interface InstanceDetails {
   /** The port. */
   readonly port: number;
   /** For replicas and sentinels: the master they belong to, at its current address. */
-  readonly master?: { readonly name: string; readonly ip: string; readonly port: number };
+  readonly master?: {
+    /** The master's name. */
+    readonly name: string;
+    /** The master's current address. */
+    readonly ip: string;
+    /** The master's current port. */
+    readonly port: number;
+  };
 }
 
 /**

@@ -140,7 +140,12 @@ export interface InstanceHealthOptions {
   /** The runid known from the configuration, if any. */
   readonly runId?: string;
   /** For a master: replicas already known (from the configuration), not announced again. */
-  readonly knownReplicas?: Iterable<{ readonly ip: string; readonly port: number }>;
+  readonly knownReplicas?: Iterable<{
+    /** The replica's address. */
+    readonly ip: string;
+    /** The replica's port. */
+    readonly port: number;
+  }>;
 }
 
 /** A read-only view of everything the health state knows about the instance. */

@@ -107,6 +107,7 @@ export function linkClientName(sentinelId: string, connection: ConnectionKind): 
 
 /** Opening a connection failed or timed out. */
 export class LinkConnectError extends Error {
+  /** Always `LinkConnectError`. */
   override readonly name = "LinkConnectError";
   /** `host:port` of the instance. */
   readonly address: string;
@@ -123,6 +124,7 @@ export class LinkConnectError extends Error {
 
 /** A command could not get a reply because its connection is closed or closed first. */
 export class LinkClosedError extends Error {
+  /** Always `LinkClosedError`. */
   override readonly name = "LinkClosedError";
   /** `host:port` of the instance. */
   readonly address: string;
@@ -136,6 +138,7 @@ export class LinkClosedError extends Error {
 
 /** The instance answered a command with an error reply (`-ERR ...`, `-LOADING ...`). */
 export class LinkReplyError extends Error {
+  /** Always `LinkReplyError`. */
   override readonly name = "LinkReplyError";
   /** The error text without the leading `-`, e.g. `LOADING Redis is loading ...`. */
   readonly reply: string;

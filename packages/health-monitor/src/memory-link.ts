@@ -27,7 +27,15 @@ export class MemoryRedis {
   /** The text INFO returns. */
   info = "# Replication\r\nrole:master\r\nconnected_slaves:0\r\n";
   /** The reply to PING: a status line or an error reply. */
-  pingReply: { readonly status: string } | { readonly error: string } = { status: "PONG" };
+  pingReply:
+    | {
+        /** Answer with this status line, e.g. `PONG`. */
+        readonly status: string;
+      }
+    | {
+        /** Answer with this error line, e.g. `LOADING Redis is loading ...`. */
+        readonly error: string;
+      } = { status: "PONG" };
   /** When set, connections must authenticate with this password. */
   requirePass: string | undefined;
   /** Every command received on command connections, in order. */

@@ -31,7 +31,14 @@ export const SYSTEM_CLOCK: MonitorClock = {
 /** Options of {@link HealthMonitor}. */
 export interface HealthMonitorOptions {
   /** The master to watch: its name in events and its address. */
-  readonly master: { readonly name: string; readonly host: string; readonly port: number };
+  readonly master: {
+    /** The name used in events (`master <name> <ip> <port>`). */
+    readonly name: string;
+    /** Its host or IP literal. */
+    readonly host: string;
+    /** Its port. */
+    readonly port: number;
+  };
   /** This sentinel's id (40 hex chars in Redis); names the connections. */
   readonly sentinelId: string;
   /** down-after-milliseconds; 30 000 by default. */

@@ -5,8 +5,16 @@ import type { ReportedRole } from "./info.js";
  * (without the `+`/`-`), or any other kind of reply.
  */
 export type PingReply =
-  | { readonly kind: "status" | "error"; readonly text: string }
-  | { readonly kind: "other" };
+  | {
+      /** A status (`+`) or error (`-`) line. */
+      readonly kind: "status" | "error";
+      /** The line without its first character, e.g. `PONG` or `LOADING ...`. */
+      readonly text: string;
+    }
+  | {
+      /** Any other reply type (bulk string, integer, array, ...). */
+      readonly kind: "other";
+    };
 
 /**
  * True for the replies that prove an instance is alive: `+PONG`, `-LOADING` and
