@@ -399,6 +399,46 @@ describe("connections", () => {
     ]);
   });
 
+  test("the context tracks what CLIENT LIST shows: last command, activity, channel and pattern counts", async () => {
+    let now = 1000;
+    const { server, client } = await setup({ clock: () => now });
+    const c = await client();
+    expect(server.clients()[0]).toMatchObject({ connectedAt: 1000, lastActiveAt: 1000, lastCommand: "" });
+    now = 5000;
+    await c.request("SUBSCRIBE a b\r\nPSUBSCRIBE p*\r\n", 3 * 30);
+    expect(server.clients()[0]).toMatchObject({
+      lastActiveAt: 5000,
+      lastCommand: "psubscribe",
+      channelCount: 2,
+      patternCount: 1,
+      subscriptionCount: 3,
+    });
+  });
+
+  test("throwing user callbacks are reported and cost at most the connection, never the process", async () => {
+    const errors: string[] = [];
+    const reasons: RespDisconnectReason[] = [];
+    const { client } = await setup({
+      onConnect: () => {
+        throw new Error("connect hook");
+      },
+      onDisconnect: (_, reason) => reasons.push(reason),
+      onError: (error) => errors.push((error as Error).message),
+      isKnownCommand: (name) => {
+        if (name === "explode") throw new Error("lookup failed");
+        return true;
+      },
+    });
+    const a = await client();
+    expect(await a.request("PING\r\n", "+PONG\r\n")).toBe("+PONG\r\n");
+    a.send("EXPLODE\r\n");
+    await a.waitFor((_, closed) => closed);
+    const b = await client();
+    expect(await b.request("PING\r\n", "+PONG\r\n")).toBe("+PONG\r\n");
+    expect(errors).toEqual(["connect hook", "lookup failed", "connect hook"]);
+    expect(reasons).toEqual(["internal-error"]);
+  });
+
   test("close() answers commands already received, then closes everything and stops accepting", async () => {
     const { server, port, client } = await setup();
     const c = await client();

@@ -47,6 +47,9 @@ export class RespConnection implements CommandClient {
   readonly address: string;
   readonly localAddress: string;
   readonly connectedAt: number;
+  private lastCommandName = "";
+  private lastActive: number;
+  private lingerTimer: NodeJS.Timeout | undefined;
   private clientName = "";
   private version: RespVersion = 2;
   private userName: string | undefined;
@@ -78,6 +81,7 @@ export class RespConnection implements CommandClient {
     this.address = formatAddress(socket.remoteAddress, socket.remotePort);
     this.localAddress = formatAddress(socket.localAddress, socket.localPort);
     this.connectedAt = host.now();
+    this.lastActive = this.connectedAt;
     this.userName = host.authRequired ? undefined : "default";
     this.outputLimit = new OutputLimitTracker(host.pubsubOutputLimit);
     // Below Node's own mark a full buffer would never emit 'drain' to resume us.
@@ -127,6 +131,26 @@ export class RespConnection implements CommandClient {
   /** Channels plus patterns. */
   get subscriptionCount(): number {
     return this.host.registry.count(this);
+  }
+
+  /** Channels only. */
+  get channelCount(): number {
+    return this.host.registry.channelCount(this);
+  }
+
+  /** Patterns only. */
+  get patternCount(): number {
+    return this.host.registry.patternCountOf(this);
+  }
+
+  /** The last command's lower-case name. */
+  get lastCommand(): string {
+    return this.lastCommandName;
+  }
+
+  /** When the last command arrived. */
+  get lastActiveAt(): number {
+    return this.lastActive;
   }
 
   /** Bytes Node holds for this socket that the kernel has not taken yet. */
@@ -234,7 +258,12 @@ export class RespConnection implements CommandClient {
         if (this.stopTail > 0) this.pendingInput.unshift(chunk.subarray(chunk.length - this.stopTail));
         return;
       }
-      if (!(error instanceof RespProtocolError)) throw error;
+      if (!(error instanceof RespProtocolError)) {
+        // A fault of ours (or of a user callback) must cost this connection, not the process.
+        this.host.reportError(error, this);
+        this.destroy("internal-error");
+        return;
+      }
       // Redis answers the error, then closes once it is written (CLIENT_CLOSE_AFTER_REPLY).
       this.write([protocolErrorReply(error.message)]);
       this.requestClose("protocol-error");
@@ -243,6 +272,8 @@ export class RespConnection implements CommandClient {
 
   private onCommand(argv: Buffer[]): void {
     if (this.discarding) return;
+    this.lastActive = this.host.now();
+    this.lastCommandName = argv[0]?.toString("latin1").toLowerCase() ?? "";
     const result = executeCommand(this.host, this, argv);
     if (result instanceof Promise) {
       this.running = true;
@@ -305,10 +336,12 @@ export class RespConnection implements CommandClient {
     this.ending = true;
     this.socket.end();
     // A peer that never reads would keep an ended socket open forever.
-    setTimeout(() => this.socket.destroy(), this.host.lingerMs).unref();
+    this.lingerTimer = setTimeout(() => this.socket.destroy(), this.host.lingerMs);
+    this.lingerTimer.unref();
   }
 
   private onClose(): void {
+    clearTimeout(this.lingerTimer);
     this.ending = true;
     this.pendingInput = [];
     this.host.registry.removeAll(this);

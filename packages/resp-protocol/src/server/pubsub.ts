@@ -63,6 +63,16 @@ export class PubSubRegistry<S> {
     return [...(this.bySubscriber.get(subscriber)?.patterns ?? [])].map(bytes);
   }
 
+  /** How many channels one subscriber listens to (`CLIENT LIST sub=`). */
+  channelCount(subscriber: S): number {
+    return this.bySubscriber.get(subscriber)?.channels.size ?? 0;
+  }
+
+  /** How many patterns one subscriber listens to (`CLIENT LIST psub=`). */
+  patternCountOf(subscriber: S): number {
+    return this.bySubscriber.get(subscriber)?.patterns.size ?? 0;
+  }
+
   /** Channels plus patterns of one subscriber: the count in Redis's subscribe replies. */
   count(subscriber: S): number {
     const entry = this.bySubscriber.get(subscriber);

@@ -55,7 +55,6 @@ export class RespServer {
   /** @param options - The handler and the server's settings. */
   constructor(private readonly options: RespServerOptions) {
     const clock = options.clock ?? Date.now;
-    const onError = options.onError;
     const onDisconnect = options.onDisconnect;
     this.host = {
       handler: options.handler,
@@ -69,17 +68,17 @@ export class RespServer {
       pubsubOutputLimit: options.pubsubOutputLimit ?? DEFAULT_PUBSUB_OUTPUT_LIMIT,
       lingerMs: LINGER_MS,
       now: clock,
-      reportError: (error, client) => onError?.(error, client),
+      reportError: (error, client) => this.report(error, client),
       closed: (connection, reason) => {
         this.connections.delete(connection);
-        onDisconnect?.(connection, reason);
+        this.callback(() => onDisconnect?.(connection, reason), connection);
       },
     };
     // Half-open sockets let `printf 'PING\r\n' | nc` get its reply after the client's FIN.
     this.net = options.server ?? createServer({ allowHalfOpen: true });
     this.net.on("connection", (socket: Socket) => this.accept(socket));
     // Accept failures (EMFILE...) arrive here; without a listener they would crash the process.
-    this.net.on("error", (error) => onError?.(error, undefined));
+    this.net.on("error", (error) => this.report(error, undefined));
   }
 
   /**
@@ -191,6 +190,23 @@ export class RespServer {
     }
     const connection = new RespConnection(socket, this.host, this.nextId++);
     this.connections.add(connection);
-    this.options.onConnect?.(connection);
+    this.callback(() => this.options.onConnect?.(connection), connection);
+  }
+
+  // User callbacks run inside socket events, where a throw would take the process down.
+  private callback(run: () => void, client: RespClientContext): void {
+    try {
+      run();
+    } catch (error) {
+      this.report(error, client);
+    }
+  }
+
+  private report(error: unknown, client: RespClientContext | undefined): void {
+    try {
+      this.options.onError?.(error, client);
+    } catch {
+      // An error handler that fails has nowhere left to report to.
+    }
   }
 }

@@ -39,6 +39,14 @@ export interface RespClientContext {
   readonly connectedAt: number;
   /** Channels plus patterns the client subscribes to. */
   readonly subscriptionCount: number;
+  /** Channels the client subscribes to (`CLIENT LIST sub=`). */
+  readonly channelCount: number;
+  /** Patterns the client subscribes to (`CLIENT LIST psub=`). */
+  readonly patternCount: number;
+  /** The lower-case name of the last command the client sent; empty before the first (`CLIENT LIST cmd=`). */
+  readonly lastCommand: string;
+  /** When the client last sent a command (or connected), in the server clock's milliseconds (`CLIENT LIST idle=`). */
+  readonly lastActiveAt: number;
   /** Bytes written to the client but not yet handed to the kernel (`CLIENT LIST omem`). */
   readonly outputBufferBytes: number;
   /**
@@ -76,7 +84,8 @@ export type RespDisconnectReason =
   | "output-buffer-limit"
   | "max-clients"
   | "server-shutdown"
-  | "socket-error";
+  | "socket-error"
+  | "internal-error";
 
 /** Options of a {@link RespServer}. */
 export interface RespServerOptions {
