@@ -91,3 +91,25 @@ export class RewriteConflictError extends Error {
     this.text = text;
   }
 }
+
+/**
+ * A state that cannot be written because Redis would refuse the file at the next start
+ * (quorum 0, a hostname without `resolve-hostnames yes`...), or because the file would load
+ * to a different state (`currentEpoch` below a `configEpoch`, an empty `announceIp`...).
+ * Nothing is written.
+ */
+export class InvalidStateError extends Error {
+  /** Stable error name. */
+  override readonly name = "InvalidStateError";
+  /** Redis's reason for refusing the line, or why the state would not come back. */
+  readonly reason: string;
+  /** The line that would be refused, or "" when the whole state is at fault. */
+  readonly text: string;
+
+  /** Builds the error from Redis's reason and the offending line. */
+  constructor(reason: string, text: string) {
+    super(text === "" ? `Cannot write this state: ${reason}` : `Cannot write this state: '${text}': ${reason}`);
+    this.reason = reason;
+    this.text = text;
+  }
+}

@@ -1,7 +1,7 @@
 export { splitArgs, reprArg, formatArg, formatLine } from "./split-args.js";
 export { parseDocument, renderDocument } from "./document.js";
 export type { ConfigDocument, ConfigLine } from "./document.js";
-export { ConfigError, ConfigNotWritableError, RewriteConflictError } from "./errors.js";
+export { ConfigError, ConfigNotWritableError, InvalidStateError, RewriteConflictError } from "./errors.js";
 export type { ConfigErrorDetails } from "./errors.js";
 export { DEFAULT_SERVER_CONFIG, MASTER_DEFAULTS, emptySentinelConfig, newMasterConfig } from "./model.js";
 export type {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { renderDocument, type ConfigDocument } from "./document.js";
-import { RewriteConflictError } from "./errors.js";
+import { ConfigError, InvalidStateError, RewriteConflictError } from "./errors.js";
 import { loadConfig } from "./load.js";
 import { DEFAULT_SERVER_CONFIG, MASTER_DEFAULTS, type SentinelConfig } from "./model.js";
 import { SERVER_OPTIONS } from "./server-options.js";
@@ -19,6 +19,12 @@ export interface RewriteOptions {
   readonly omitSecrets?: boolean;
   /** The included files the document was loaded with (`LoadedConfig.includes`). */
   readonly includes?: readonly ConfigDocument[];
+  /**
+   * Load the result back and check that it gives the state (always done when there are
+   * includes). Costs about one load; `SentinelConfigFile.save` turns it on so that a state
+   * Redis would refuse at the next start is never written.
+   */
+  readonly verify?: boolean;
 }
 
 /** Keys the rewrite owns: options in `rewriteConfigMarkAsProcessed` terms. */
@@ -179,6 +185,55 @@ function writeSentinelOptions(state: RewriteState, config: SentinelConfig, omitS
   }
 }
 
+/**
+ * The state as it will be written: the same replica address or sentinel run id listed twice
+ * says nothing more than once, and Redis refuses such a file at the next start
+ * ("Duplicate hostname and port for replica.", valkey-io/valkey#4530), so repeats are dropped.
+ */
+function writableState(config: SentinelConfig): SentinelConfig {
+  const unique = <T>(items: readonly T[], key: (t: T) => string): T[] => {
+    const seen = new Set<string>();
+    return items.filter((item) => {
+      const k = key(item).toLowerCase();
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  };
+  if (config.masters.every((m) => unique(m.knownReplicas, addrKey).length === m.knownReplicas.length &&
+    unique(m.knownSentinels, (s) => s.runId).length === m.knownSentinels.length)) {
+    return config;
+  }
+  return {
+    ...config,
+    masters: config.masters.map((m) => ({
+      ...m,
+      knownReplicas: unique(m.knownReplicas, addrKey),
+      knownSentinels: unique(m.knownSentinels, (s) => s.runId),
+    })),
+  };
+}
+
+/** Redis's `anetFormatAddr`: how a replica is keyed in its master's table. */
+function addrKey(r: { readonly host: string; readonly port: number }): string {
+  return r.host.includes(":") ? `[${r.host}]:${r.port}` : `${r.host}:${r.port}`;
+}
+
+/** Deep equality of plain data, blind to prototypes and to properties set to `undefined`. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = (o: object): string[] =>
+    Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined);
+  const ka = keys(a);
+  const kb = keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
 function withoutSecrets(config: SentinelConfig): SentinelConfig {
   const { sentinelPass: _pass, ...rest } = config;
   const { requirepass: _requirepass, ...server } = config.server;
@@ -196,11 +251,24 @@ function withoutSecrets(config: SentinelConfig): SentinelConfig {
  * lines of those options are removed, options at their default are not added, and
  * `known-slave` becomes `known-replica` in place. No line is ever written twice.
  *
- * Loading the result (with the same includes) gives `config` back; when included files
- * make that impossible, throws {@link RewriteConflictError} instead of writing a file that
- * would come back different.
+ * Loading the result (with the same includes) gives `config` back. With `verify` (and
+ * always with includes) that is checked: a state Redis would refuse throws
+ * {@link InvalidStateError}, and a conflict with an included file, which rewrite never
+ * changes, throws {@link RewriteConflictError}.
  */
 export function rewriteConfig(document: ConfigDocument, config: SentinelConfig, options: RewriteOptions = {}): string {
+  return rewriteWithState(document, config, options).text;
+}
+
+/**
+ * {@link rewriteConfig}, also returning the state as written (repeated replicas and
+ * sentinels dropped), which is what loading the text gives back.
+ */
+export function rewriteWithState(
+  document: ConfigDocument,
+  config: SentinelConfig,
+  options: RewriteOptions = {},
+): { readonly text: string; readonly written: SentinelConfig } {
   const omitSecrets = options.omitSecrets ?? false;
   const includes = options.includes ?? [];
   const included = new Map<string, Set<string>>();
@@ -213,15 +281,16 @@ export function rewriteConfig(document: ConfigDocument, config: SentinelConfig, 
       included.set(key, set);
     }
   }
+  const written = writableState(config);
   const state = new RewriteState(document, included);
-  writeServerOptions(state, config, omitSecrets);
-  writeSentinelOptions(state, config, omitSecrets);
+  writeServerOptions(state, written, omitSecrets);
+  writeSentinelOptions(state, written, omitSecrets);
   const text = state.content();
-  if (includes.length > 0) checkIncludes(text, document.file, includes, config, omitSecrets);
-  return text;
+  if (includes.length > 0 || options.verify === true) verify(text, document.file, includes, written, omitSecrets);
+  return { text, written };
 }
 
-function checkIncludes(
+function verify(
   text: string,
   file: string,
   includes: readonly ConfigDocument[],
@@ -229,17 +298,16 @@ function checkIncludes(
   omitSecrets: boolean,
 ): void {
   const byPath = new Map(includes.map((doc) => [doc.file, renderDocument(doc)]));
-  const culprit = (): RewriteConflictError => {
-    const written = new Set(text.split("\n"));
+  const conflict = (): RewriteConflictError | undefined => {
+    const lines = new Set(text.split("\n"));
     for (const doc of includes) {
       for (const line of doc.lines) {
-        if (line.args !== null && line.args[0] !== "include" && !written.has(formatLine(line.args))) {
+        if (line.args !== null && line.args[0] !== "include" && !lines.has(formatLine(line.args))) {
           return new RewriteConflictError(doc.file, line.number, line.text);
         }
       }
     }
-    const first = includes[0] as ConfigDocument;
-    return new RewriteConflictError(first.file, 0, "");
+    return undefined;
   };
   let reloaded: SentinelConfig;
   try {
@@ -251,11 +319,14 @@ function checkIncludes(
         return content;
       },
     }).config;
-  } catch {
-    throw culprit();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw conflict() ?? new InvalidStateError(error.reason, error.text);
   }
   const same = omitSecrets
-    ? isDeepStrictEqual(withoutSecrets(reloaded), withoutSecrets(config))
-    : isDeepStrictEqual(reloaded, config);
-  if (!same) throw culprit();
+    ? sameData(withoutSecrets(reloaded), withoutSecrets(config))
+    : sameData(reloaded, config);
+  if (!same) {
+    throw conflict() ?? new InvalidStateError("The written file would load to a different state.", "");
+  }
 }

@@ -3,7 +3,7 @@ import type { ConfigDocument } from "./document.js";
 import { loadConfig } from "./load.js";
 import type { SentinelConfig } from "./model.js";
 import { parseDocument } from "./document.js";
-import { rewriteConfig } from "./rewrite.js";
+import { rewriteWithState } from "./rewrite.js";
 
 /** Options of {@link SentinelConfigFile.open}. */
 export interface OpenOptions {
@@ -47,13 +47,18 @@ export class SentinelConfigFile {
   }
 
   /**
-   * Rewrites the file with `config` and saves it. When the save fails, the error is thrown
-   * and {@link SentinelConfigFile.config} keeps the last saved state.
+   * Rewrites the file with `config` and saves it. A state that would not load back
+   * (`InvalidStateError`, `RewriteConflictError`) is not written. When the save fails, the
+   * error is thrown and {@link SentinelConfigFile.config} keeps the last saved state.
    */
   async save(config: SentinelConfig): Promise<void> {
-    const text = rewriteConfig(this.document, config, { omitSecrets: this.omitSecrets, includes: this.includes });
+    const { text, written } = rewriteWithState(this.document, config, {
+      omitSecrets: this.omitSecrets,
+      includes: this.includes,
+      verify: true,
+    });
     await this.store.write(text);
     this.document = parseDocument(text, this.store.name);
-    this.current = config;
+    this.current = written;
   }
 }

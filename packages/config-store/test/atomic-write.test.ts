@@ -8,6 +8,7 @@ import {
   checkConfigWritable,
   ConfigNotWritableError,
   FileConfigStore,
+  InvalidStateError,
   MemoryConfigStore,
   nodeAtomicWriteFs,
   SentinelConfigFile,
@@ -99,6 +100,15 @@ describe("SentinelConfigFile", () => {
     await expect(file.save({ ...next, currentEpoch: 4 })).rejects.toThrow("disk full");
     expect(store.content).toBe(before);
     expect(file.config.currentEpoch).toBe(3);
+  });
+
+  it("does not write a state Redis would refuse at the next start", async () => {
+    const store = new MemoryConfigStore("sentinel monitor m 127.0.0.1 6379 2\n");
+    const file = await SentinelConfigFile.open(store);
+    const bad = { ...file.config, masters: file.config.masters.map((m) => ({ ...m, quorum: 0 })) };
+    await expect(file.save(bad)).rejects.toBeInstanceOf(InvalidStateError);
+    expect(store.content).toBe("sentinel monitor m 127.0.0.1 6379 2\n");
+    expect(file.config.masters[0]?.quorum).toBe(2);
   });
 
   it("refuses to open a config it could not save", async () => {

@@ -63,6 +63,7 @@ const globalsPatch = fc.record(
     announcePort: port,
     denyScriptsReconfig: fc.boolean(),
     announceHostnames: fc.boolean(),
+    resolveHostnames: fc.boolean(),
     sentinelUser: word,
     sentinelPass: word,
     server: fc.record({
@@ -215,7 +216,7 @@ describe("rewrite round trip (property)", () => {
           let state = loaded.config;
           for (const op of updates) {
             state = apply(state, op);
-            const text = rewriteConfig(loaded.document, state);
+            const text = rewriteConfig(loaded.document, state, { verify: true });
             expectNoDuplicates(text);
             loaded = loadConfig(text);
             expect(loaded.config).toEqual(state);

@@ -152,3 +152,40 @@ describe("rewriteConfig", () => {
     );
   });
 });
+
+describe("rewriteConfig never writes a file Redis would refuse", () => {
+  const base = loadConfig("sentinel monitor m 127.0.0.1 6379 2\n");
+
+  it("drops a repeated replica address or sentinel run id (valkey-io/valkey#4530)", () => {
+    const runId = "c".repeat(40);
+    const state: SentinelConfig = {
+      ...base.config,
+      masters: base.config.masters.map((m) => ({
+        ...m,
+        knownReplicas: [
+          { host: "10.0.0.2", port: 6379 },
+          { host: "10.0.0.2", port: 6379 },
+        ],
+        knownSentinels: [
+          { host: "10.0.0.3", port: 26379, runId },
+          { host: "10.0.0.4", port: 26379, runId },
+        ],
+      })),
+    };
+    const out = rewriteConfig(base.document, state, { verify: true });
+    expect(out.match(/known-replica/g)).toHaveLength(1);
+    expect(out.match(/known-sentinel/g)).toHaveLength(1);
+    expect(loadConfig(out).config.masters[0]?.knownSentinels).toEqual([{ host: "10.0.0.3", port: 26379, runId }]);
+  });
+
+  it.each([
+    ["quorum 0", (c: SentinelConfig) => ({ ...c, masters: c.masters.map((m) => ({ ...m, quorum: 0 })) }), "Quorum must be 1 or greater."],
+    ["a hostname without resolve-hostnames", (c: SentinelConfig) => ({ ...c, masters: c.masters.map((m) => ({ ...m, host: "db.example" })) }), "Can't resolve instance hostname."],
+    ["a bad myid", (c: SentinelConfig) => ({ ...c, myid: "xyz" }), "Malformed Sentinel id in myid option."],
+    ["current-epoch below a config-epoch", (c: SentinelConfig) => ({ ...c, masters: c.masters.map((m) => ({ ...m, configEpoch: 3 })) }), "The written file would load to a different state."],
+  ])("with verify, refuses %s", (_what, update, reason) => {
+    expect(() => rewriteConfig(base.document, update(base.config), { verify: true })).toThrow(
+      expect.objectContaining({ name: "InvalidStateError", reason }),
+    );
+  });
+});
