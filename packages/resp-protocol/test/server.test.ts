@@ -2,7 +2,7 @@
 // helloCommand and processInputBuffer, src/server.c processCommand, src/acl.c authCommand,
 // src/pubsub.c); server-redis.integration.test.ts replays the pub/sub ones against a real
 // redis-server.
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, test } from "vitest";
 import { resp } from "../src/constructors.js";
@@ -503,6 +503,43 @@ describe("listening and real clients", () => {
       client.disconnect();
       subscriber.disconnect();
     }
+  });
+});
+
+describe("hostile input", () => {
+  test("random and mutated bytes only ever produce replies, protocol errors and closes", async () => {
+    const errors: unknown[] = [];
+    const { client } = await setup({ onError: (error) => errors.push(error) });
+    let seed = 99;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const valid = Buffer.from("*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\nPING\r\nSUBSCRIBE x\r\nHELLO 3\r\n*1\r\n$4\r\nQUIT\r\n");
+    for (let round = 0; round < 40; round++) {
+      const c = await client();
+      const bytes = Buffer.from(valid);
+      for (let i = 0; i < 6; i++) bytes[random(bytes.length)] = random(256);
+      const noise = Buffer.from(Array.from({ length: random(64) }, () => random(256)));
+      c.send(Buffer.concat([bytes, noise]));
+      await c.exchange("", 5, 200);
+      c.close();
+    }
+    const probe = await client();
+    expect(await probe.request("PING\r\n", "+PONG\r\n")).toBe("+PONG\r\n");
+    // Only the BOOM-style handler faults reach onError; input never does.
+    expect(errors).toEqual([]);
+  });
+
+  test("a client that half-closes after its commands still gets the replies (printf ... | nc)", async () => {
+    const { port } = await setup();
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.end("SLEEP 20\r\nPING\r\n");
+    await closed;
+    expect(Buffer.concat(chunks).toString()).toBe("+SLEPT\r\n+PONG\r\n");
   });
 });
 
