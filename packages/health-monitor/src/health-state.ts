@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import {
   formatAddress,
   formatInstanceDetails,
@@ -139,6 +140,11 @@ export interface InstanceHealthOptions {
   readonly checkPubsubIdle?: boolean;
   /** The runid known from the configuration, if any. */
   readonly runId?: string;
+  /**
+   * Redis's `resolve-hostnames`: when false (the default), a replica listed under a
+   * hostname instead of an IP literal is ignored, as `createSentinelAddr` refuses it.
+   */
+  readonly resolveHostnames?: boolean;
   /** For a master: replicas already known (from the configuration), not announced again. */
   readonly knownReplicas?: Iterable<{
     /** The replica's address. */
@@ -216,6 +222,7 @@ export class InstanceHealth {
   readonly #downAfterMs: number;
   readonly #rebootDownAfterMs: number;
   readonly #checkPubsubIdle: boolean;
+  readonly #resolveHostnames: boolean;
   #details: InstanceDetails;
 
   #cmd: ConnectionState = "closed";
@@ -264,6 +271,7 @@ export class InstanceHealth {
     this.#downAfterMs = options.downAfterMs;
     this.#rebootDownAfterMs = options.masterRebootDownAfterMs ?? 0;
     this.#checkPubsubIdle = options.checkPubsubIdle ?? true;
+    this.#resolveHostnames = options.resolveHostnames ?? false;
     this.#runId = options.runId;
     this.#actPingTime = now;
     this.#lastAvailTime = now;
@@ -559,6 +567,7 @@ export class InstanceHealth {
     if (this.#details.kind === "master") {
       for (const replica of info.replicas) {
         if (replica.port < 0 || replica.port > 65535) continue;
+        if (!this.#resolveHostnames && isIP(replica.ip) === 0) continue;
         const name = formatAddress(replica.ip, replica.port);
         if (this.#replicas.has(name)) continue;
         this.#replicas.add(name);

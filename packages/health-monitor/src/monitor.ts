@@ -47,6 +47,8 @@ export interface HealthMonitorOptions {
   readonly masterRebootDownAfterMs?: number;
   /** Periods and caps; Redis's by default. */
   readonly timings?: Partial<SentinelTimings>;
+  /** `resolve-hostnames`: accept replicas announced under a hostname; false by default. */
+  readonly resolveHostnames?: boolean;
   /** Whether to apply the pub/sub idle rule (see {@link InstanceHealth}); true by default. */
   readonly checkPubsubIdle?: boolean;
   /** auth-pass for the master and its replicas. */
@@ -176,6 +178,7 @@ export class HealthMonitor {
           : {}),
         ...(options.timings !== undefined ? { timings: options.timings } : {}),
         ...(options.checkPubsubIdle !== undefined ? { checkPubsubIdle: options.checkPubsubIdle } : {}),
+        ...(options.resolveHostnames !== undefined ? { resolveHostnames: options.resolveHostnames } : {}),
       },
       this.#clock.now(),
     );

@@ -237,6 +237,16 @@ describe("replica discovery (SPEC §4.4 slaveN lines, §3 +slave)", () => {
     expect(events(step)).toEqual(["+slave slave [::1]:27112 ::1 27112 @ mymaster 127.0.0.1 6379"]);
   });
 
+  it("ignores a replica announced under a hostname unless resolve-hostnames is on (createSentinelAddr)", () => {
+    const info = "role:master\r\nslave0:ip=replica-1.example.internal,port=6380,state=online,offset=1,lag=0\r\n";
+    const strict = new InstanceHealth({ details: MASTER, downAfterMs: 5000 }, 0);
+    expect(events(strict.step({ type: "info-reply", info }, 10))).toEqual([]);
+    const resolving = new InstanceHealth({ details: MASTER, downAfterMs: 5000, resolveHostnames: true }, 0);
+    expect(events(resolving.step({ type: "info-reply", info }, 10))).toEqual([
+      "+slave slave replica-1.example.internal:6380 replica-1.example.internal 6380 @ mymaster 127.0.0.1 6379",
+    ]);
+  });
+
   it("ignores slaveN lines in a replica's INFO (only masters in our config list replicas)", () => {
     const health = new InstanceHealth({ details: REPLICA, downAfterMs: 5000 }, 0);
     const info = "role:slave\r\nslave0:ip=10.0.0.7,port=6381,state=online,offset=1,lag=0\r\n";
