@@ -105,6 +105,7 @@ export const configSuite: BenchSuite = {
     const loadMs = timeSync(() => loadConfig(text));
     const rewriteMs = timeSync(() => rewriteConfig(loaded.document, updated));
     const parseMs = timeSync(() => parseDocument(text, "sentinel.conf"));
+    const verifiedMs = timeSync(() => rewriteConfig(loaded.document, updated, { verify: true }));
 
     const dir = mkdtempSync(join(tmpdir(), "bench-config-"));
     let emptyStart: number;
@@ -120,6 +121,7 @@ export const configSuite: BenchSuite = {
       ["config-store parseDocument (split lines and arguments)", parseMs],
       ["config-store loadConfig (parse + validate + model)", loadMs],
       ["config-store rewriteConfig (after a current-epoch change)", rewriteMs],
+      ["config-store rewriteConfig with verify (as SentinelConfigFile.save)", verifiedMs],
       ["config-store load + rewrite", loadMs + rewriteMs],
       ["redis-sentinel start to first PONG, empty config", emptyStart],
       ["redis-sentinel start to first PONG, this config", bigStart],
