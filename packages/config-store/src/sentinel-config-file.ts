@@ -27,17 +27,18 @@ export class SentinelConfigFile {
   ) {}
 
   /**
-   * Checks that the store is writable (Redis refuses to start otherwise), then loads it.
-   * Throws `ConfigNotWritableError` or `ConfigError`.
+   * Loads the config, then checks that the store is writable, in Redis's order (config
+   * errors are reported first; `sentinelIsRunning` checks writability after loading).
+   * Throws `ConfigError` or `ConfigNotWritableError`.
    */
   static async open(store: ConfigStore, options: OpenOptions = {}): Promise<SentinelConfigFile> {
-    await store.checkWritable();
     const text = await store.read();
     const loaded = loadConfig(text, {
       file: store.name,
       readInclude: (path, from) => store.readInclude(path, from),
       ...(options.isExecutable === undefined ? {} : { isExecutable: options.isExecutable }),
     });
+    await store.checkWritable();
     return new SentinelConfigFile(store, loaded.document, loaded.includes, loaded.config, options.omitSecrets ?? false);
   }
 
