@@ -54,20 +54,26 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
 }
 
 export async function startRedis(extra: string[]): Promise<Node> {
-  const port = await freePort();
-  const conf = join(dir, `redis-${port}.conf`);
-  writeFileSync(conf, [`port ${port}`, `bind ${HOST}`, `dir ${dir}`, 'save ""', "appendonly no", ...RENAMES, ...FAST_SYNC, ...extra, ""].join("\n"));
-  const proc = spawn("redis-server", [conf], { stdio: "ignore" });
-  const client = new Redis(port, HOST, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
-  // Refused connections while the server starts are expected; waitFor retries.
-  client.on("error", () => undefined);
-  const node: Node = { port, conf, proc, client };
-  nodes.push(node);
-  await waitFor(`redis-server on ${port}`, async () => {
-    if (client.status === "wait") await client.connect();
-    return (await client.ping()) === "PONG";
-  });
-  return node;
+  // A free port can be taken between the probe and redis-server's bind: try a few.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const conf = join(dir, `redis-${port}.conf`);
+    writeFileSync(conf, [`port ${port}`, `bind ${HOST}`, `dir ${dir}`, 'save ""', "appendonly no", ...RENAMES, ...FAST_SYNC, ...extra, ""].join("\n"));
+    const proc = spawn("redis-server", [conf], { stdio: "ignore" });
+    const client = new Redis(port, HOST, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    // Refused connections while the server starts are expected; waitFor retries.
+    client.on("error", () => undefined);
+    const node: Node = { port, conf, proc, client };
+    nodes.push(node);
+    await waitFor(`redis-server on ${port}`, async () => {
+      if (proc.exitCode !== null) return true;
+      if (client.status === "wait") await client.connect();
+      return (await client.ping()) === "PONG";
+    });
+    if (proc.exitCode === null) return node;
+    client.disconnect();
+    if (attempt >= 3) throw new Error(`redis-server on ${port} exited with code ${proc.exitCode}`);
+  }
 }
 
 function parseInfo(text: string): Map<string, string> {
