@@ -1,7 +1,7 @@
 import { constants, readFileSync } from "node:fs";
 import { access, open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { ConfigNotWritableError } from "./errors.js";
+import { ConfigNotWritableError, strerror } from "./errors.js";
 
 /**
  * The file system steps of an atomic save, behind a narrow interface so that tests can make
@@ -75,21 +75,6 @@ export async function writeFileAtomic(path: string, content: string, fs: AtomicW
     throw error;
   }
   await fs.syncDir(dir);
-}
-
-/** `strerror` for the errno codes a config file check meets. */
-export function strerror(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const texts: Record<string, string> = {
-    EACCES: "Permission denied",
-    ENOENT: "No such file or directory",
-    EROFS: "Read-only file system",
-    EPERM: "Operation not permitted",
-    EISDIR: "Is a directory",
-    ENOTDIR: "Not a directory",
-  };
-  if (typeof code === "string" && texts[code] !== undefined) return texts[code];
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -113,3 +113,18 @@ export class InvalidStateError extends Error {
     this.text = text;
   }
 }
+
+/** `strerror` for the errno codes a config file check meets. */
+export function strerror(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const texts: Record<string, string> = {
+    EACCES: "Permission denied",
+    ENOENT: "No such file or directory",
+    EROFS: "Read-only file system",
+    EPERM: "Operation not permitted",
+    EISDIR: "Is a directory",
+    ENOTDIR: "Not a directory",
+  };
+  if (typeof code === "string" && texts[code] !== undefined) return texts[code];
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,7 +1,7 @@
 export { splitArgs, reprArg, formatArg, formatLine } from "./split-args.js";
 export { parseDocument, renderDocument } from "./document.js";
 export type { ConfigDocument, ConfigLine } from "./document.js";
-export { ConfigError, ConfigNotWritableError, InvalidStateError, RewriteConflictError } from "./errors.js";
+export { ConfigError, ConfigNotWritableError, InvalidStateError, RewriteConflictError, strerror } from "./errors.js";
 export type { ConfigErrorDetails } from "./errors.js";
 export { DEFAULT_SERVER_CONFIG, MASTER_DEFAULTS, emptySentinelConfig, newMasterConfig } from "./model.js";
 export type {
@@ -20,7 +20,7 @@ export { loadConfig } from "./load.js";
 export type { LoadOptions, LoadedConfig } from "./load.js";
 export { REWRITE_SIGNATURE, rewriteConfig } from "./rewrite.js";
 export type { RewriteOptions } from "./rewrite.js";
-export { checkConfigWritable, nodeAtomicWriteFs, readByteString, strerror, writeFileAtomic } from "./atomic-write.js";
+export { checkConfigWritable, nodeAtomicWriteFs, readByteString, writeFileAtomic } from "./atomic-write.js";
 export type { AtomicWriteFs } from "./atomic-write.js";
 export { FileConfigStore, MemoryConfigStore } from "./config-store.js";
 export type { ConfigStore } from "./config-store.js";

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { parseDocument, type ConfigDocument, type ConfigLine } from "./document.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, strerror } from "./errors.js";
 import {
   DEFAULT_SERVER_CONFIG,
   emptySentinelConfig,
@@ -314,14 +314,6 @@ class SentinelLoader {
   }
 }
 
-function errnoText(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === "ENOENT") return "No such file or directory";
-  if (code === "EACCES") return "Permission denied";
-  if (code === "EISDIR") return "Is a directory";
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Loads sentinel.conf text into the typed model, as Redis 7.0.15 does at start
  * (`loadServerConfigFromString`, then `loadSentinelConfigFromQueue`).
@@ -364,7 +356,7 @@ export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfi
         try {
           included = (options.readInclude as NonNullable<LoadOptions["readInclude"]>)(target, doc.file);
         } catch (error) {
-          return fail(`can't open config file '${target}': ${errnoText(error)}`);
+          return fail(`can't open config file '${target}': ${strerror(error)}`);
         }
         const child = parseDocument(included, target);
         includes.push(child);
