@@ -1,11 +1,13 @@
 // `pnpm bench`: every suite prints its own table of figures and ratios against a baseline
 // measured in the same process, so a number is never compared with one from another run.
+import { configSuite } from "./config.js";
 import { respSuite } from "./resp.js";
 import type { BenchSuite } from "./suite.js";
 
 const suites: BenchSuite[] = [
   // Each suite module registers itself here, in the order the tables are printed.
   respSuite,
+  configSuite,
 ];
 
 const only = process.argv.slice(2);
