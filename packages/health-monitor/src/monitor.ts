@@ -81,6 +81,8 @@ interface Entry {
   readonly health: InstanceHealth;
   readonly link: InstanceLink;
   readonly unlisten: () => void;
+  // Bumped on every connect and close, so the outcome of a superseded attempt is dropped.
+  readonly attempts: Record<ConnectionKind, number>;
   nextDueAt: number;
 }
 
@@ -186,6 +188,7 @@ export class HealthMonitor {
       health,
       link,
       nextDueAt: this.#clock.now(),
+      attempts: { cmd: 0, pubsub: 0 },
       unlisten: link.onEvent((event) => {
         if (event.type === "closed") this.#feed(entry, { type: "disconnected", connection: event.connection });
         else this.#feed(entry, { type: "pubsub-activity" });
@@ -209,6 +212,7 @@ export class HealthMonitor {
         this.#connect(entry, effect.connection);
         break;
       case "close":
+        entry.attempts[effect.connection] += 1;
         entry.link.close(effect.connection);
         break;
       case "send":
@@ -224,9 +228,13 @@ export class HealthMonitor {
   }
 
   #connect(entry: Entry, connection: ConnectionKind): void {
+    const attempt = (entry.attempts[connection] += 1);
+    const settle = (input: HealthInput) => {
+      if (entry.attempts[connection] === attempt) this.#feed(entry, input);
+    };
     entry.link.connect(connection).then(
-      () => this.#feed(entry, { type: "connected", connection }),
-      () => this.#feed(entry, { type: "disconnected", connection }),
+      () => settle({ type: "connected", connection }),
+      () => settle({ type: "disconnected", connection }),
     );
   }
 

@@ -132,6 +132,22 @@ describe("HealthMonitor drives the health state with links and due times", () =>
     monitor.stop();
   });
 
+  it("closes a command connection whose PING hangs past down-after/2 and opens a new one (SPEC §4.3)", async () => {
+    const master = new MemoryRedis();
+    const { clock, monitor } = setup(new Map([[6379, master]]));
+    const cmdConnections = () => master.clientNames.filter((name) => name.endsWith("-cmd")).length;
+    monitor.start();
+    await clock.advance(16_000);
+    expect(cmdConnections()).toBe(1);
+    master.pause();
+    // The next PING goes out within 1 s; 2.5 s (down-after/2) later the connection is dropped.
+    await clock.advance(2500);
+    expect(cmdConnections()).toBe(1);
+    await clock.advance(1002);
+    expect(cmdConnections()).toBe(2);
+    monitor.stop();
+  });
+
   it("marks an unreachable master SDOWN after down-after and retries once per ping period", async () => {
     const master = new MemoryRedis();
     master.reachable = false;
