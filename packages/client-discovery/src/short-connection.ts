@@ -43,8 +43,12 @@ export async function exchange(
     enableOfflineQueue: false,
     protocol: 2,
   });
-  // Failures surface through the promises below; the event would otherwise be unhandled.
-  redis.on("error", () => undefined);
+  // Failures surface through the promises below; the first one is kept because ioredis
+  // rejects a failed connect with a bare "Connection is closed." instead of the cause.
+  let cause: Error | undefined;
+  redis.on("error", (error: Error) => {
+    cause ??= error;
+  });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DeadlineError(`no reply within ${deadlineMs} ms`)), deadlineMs);
@@ -52,7 +56,9 @@ export async function exchange(
   try {
     return await Promise.race([
       (async () => {
-        await redis.connect();
+        await redis.connect().catch((error: unknown) => {
+          throw cause ?? error;
+        });
         const pipeline = redis.pipeline();
         for (const [name, ...args] of commands) pipeline.call(name!, ...args);
         const results = (await pipeline.exec()) ?? [];

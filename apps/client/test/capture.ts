@@ -1,0 +1,19 @@
+import type { CliIO } from "../src/index.js";
+
+/** An in-memory {@link CliIO}: what a command printed, as strings. */
+export function captureIO(interactive = false): CliIO & { stdout: () => string; stderr: () => string } {
+  let out = "";
+  let err = "";
+  return {
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
+    interactive,
+    colour: false,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
