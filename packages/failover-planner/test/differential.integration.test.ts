@@ -12,10 +12,12 @@ import {
   failover,
   freePort,
   HOST,
-  startRedis,
+  kill,
   stopAll,
+  topology,
   track,
   waitFor,
+  type FailoverRun,
   type Node,
 } from "./harness/redis-nodes.js";
 
@@ -44,13 +46,10 @@ function canonical(events: string[]): string[] {
   return [...body, ...slaves];
 }
 
-async function realSentinelFailover(): Promise<{ events: string[]; nodes: Node[] }> {
-  const m = await startRedis([]);
-  const r1 = await startRedis([`replicaof ${HOST} ${m.port}`, "replica-priority 10"]);
-  const r2 = await startRedis([`replicaof ${HOST} ${m.port}`, "replica-priority 100"]);
-  for (const r of [r1, r2]) {
-    await waitFor("link up", async () => String(await r.client.call("INFO", "replication")).includes("master_link_status:up"));
-  }
+async function realSentinelFailover(
+  trigger: "command" | "odown",
+): Promise<{ events: string[]; nodes: Node[]; ms: number }> {
+  const { m, r1, r2 } = await topology();
   const port = await freePort();
   const conf = join(dir, `sentinel-${port}.conf`);
   writeFileSync(
@@ -60,7 +59,7 @@ async function realSentinelFailover(): Promise<{ events: string[]; nodes: Node[]
       `bind ${HOST}`,
       `dir ${dir}`,
       `sentinel monitor mymaster ${HOST} ${m.port} 1`,
-      "sentinel down-after-milliseconds mymaster 5000",
+      "sentinel down-after-milliseconds mymaster 1000",
       "sentinel failover-timeout mymaster 60000",
       "sentinel rename-command mymaster SLAVEOF rs-slaveof",
       "sentinel rename-command mymaster CONFIG rs-config",
@@ -95,31 +94,41 @@ async function realSentinelFailover(): Promise<{ events: string[]; nodes: Node[]
       if (channel === "+switch-master") switched = true;
     });
     await sub.psubscribe("*");
-    expect(await sentinel.call("SENTINEL", "FAILOVER", "mymaster")).toBe("OK");
+    const started = Date.now();
+    if (trigger === "command") expect(await sentinel.call("SENTINEL", "FAILOVER", "mymaster")).toBe("OK");
+    else await kill(m);
     await waitFor("+switch-master from redis-sentinel", async () => switched, 30_000);
+    const ms = Date.now() - started;
     // The +slave events follow +switch-master in the same timer tick.
     await new Promise((r) => setTimeout(r, 200));
-    return { events, nodes: [m, r1, r2] };
+    return { events, nodes: [m, r1, r2], ms };
   } finally {
     sub.disconnect();
     sentinel.disconnect();
   }
 }
 
-describe("differential: the planner against redis-sentinel 7.0", () => {
-  it("publishes the same failover events, in the same order, with the same payloads (both pacings)", async () => {
-    const real = await realSentinelFailover();
-    const ours = await failover(false);
-    const realNames = new Map(real.nodes.map((n, i) => [n.port, ["M", "R1", "R2"][i] ?? "?"]));
-    const ourNames = new Map([ours.m, ours.r1, ours.r2].map((n, i) => [n.port, ["M", "R1", "R2"][i] ?? "?"]));
-    const a = canonical(normalize(real.events, realNames));
-    const b = canonical(normalize(ours.events, ourNames));
-    expect(b).toEqual(a);
-    expect(a).toContain("+switch-master mymaster 127.0.0.1 M 127.0.0.1 R1");
+const NAMES = ["M", "R1", "R2"];
+const named = (nodes: Node[]) => new Map(nodes.map((n, i) => [n.port, NAMES[i] ?? "?"]));
+const ours = (f: FailoverRun) => canonical(normalize(f.events, named([f.m, f.r1, f.r2])));
 
+describe("differential: the planner against redis-sentinel 7.0", () => {
+  it("SENTINEL FAILOVER: the same events, in the same order, with the same payloads (both pacings)", async () => {
+    const real = await realSentinelFailover("command");
+    const theirs = canonical(normalize(real.events, named(real.nodes)));
+    expect(theirs).toContain("+switch-master mymaster 127.0.0.1 M 127.0.0.1 R1");
+    expect(ours(await failover(false))).toEqual(theirs);
     // Fast confirmation changes when things happen, not what is published.
-    const fast = await failover(true);
-    const fastNames = new Map([fast.m, fast.r1, fast.r2].map((n, i) => [n.port, ["M", "R1", "R2"][i] ?? "?"]));
-    expect(canonical(normalize(fast.events, fastNames))).toEqual(a);
+    expect(ours(await failover(true))).toEqual(theirs);
+  });
+
+  it("master down (ODOWN, quorum 1): the same events as redis-sentinel", async () => {
+    const real = await realSentinelFailover("odown");
+    const theirs = canonical(normalize(real.events, named(real.nodes)));
+    expect(theirs[0]).toBe("+new-epoch 1");
+    expect(theirs).toContain("+switch-master mymaster 127.0.0.1 M 127.0.0.1 R1");
+    expect(ours(await failover(false, "odown"))).toEqual(theirs);
+    // Figure for the report: redis-sentinel 7.0, master killed to +switch-master, down-after 1 s.
+    console.info(`failover-planner: redis-sentinel 7.0, master killed to +switch-master: ${real.ms} ms`);
   });
 });

@@ -131,32 +131,47 @@ export interface FailoverRun {
   appClosed: Promise<void>;
 }
 
-/**
- * A master and two replicas (r1 preferred by replica-priority), then SENTINEL FAILOVER
- * driven through the planner by a minimal runtime: ticks every 20 ms (fast) or 100 ms
- * (Redis pacing, with INFO to each replica every second, as Sentinel does during a failover).
- */
-export async function failover(fast: boolean): Promise<FailoverRun> {
+/** A master and two replicas, r1 preferred by replica-priority, replication up. */
+export async function topology(): Promise<{ m: Node; r1: Node; r2: Node }> {
   const m = await startRedis([]);
   const r1 = await startRedis([`replicaof ${HOST} ${m.port}`, "replica-priority 10"]);
   const r2 = await startRedis([`replicaof ${HOST} ${m.port}`, "replica-priority 100"]);
   for (const r of [r1, r2]) {
     await waitFor("replication link up", async () => (await info(r)).get("master_link_status") === "up");
   }
+  return { m, r1, r2 };
+}
+
+/** Stops a node's process by pid and waits (bounded) for it to exit. */
+export async function kill(node: Node): Promise<void> {
+  node.client.disconnect();
+  await stop(node.proc);
+}
+
+/**
+ * A failover of a fresh {@link topology}, driven through the planner by a minimal runtime:
+ * ticks every 20 ms (fast) or 100 ms (Redis pacing, with INFO to each replica every
+ * second, as Sentinel does during a failover). `trigger` is SENTINEL FAILOVER, or the
+ * master's death (the runtime then reports it SDOWN and ODOWN, and this sentinel elected).
+ */
+export async function failover(fast: boolean, trigger: "command" | "odown" = "command"): Promise<FailoverRun> {
+  const { m, r1, r2 } = await topology();
   // An application connection to r1 that CLIENT KILL TYPE normal must close.
   const app = new Socket();
   const appClosed = new Promise<void>((resolve) => app.once("close", () => resolve()));
   await new Promise<void>((resolve) => app.connect(r1.port, HOST, resolve));
 
   const byPort = new Map(nodes.map((n) => [n.port, n]));
+  const diedAt = trigger === "odown" ? Date.now() : 0;
+  if (trigger === "odown") await kill(m);
   const masterView = async (now: number): Promise<MasterView> => ({
     name: "mymaster",
     addr: { host: HOST, port: m.port },
-    sDown: false,
-    oDown: false,
-    sDownSince: 0,
+    sDown: trigger === "odown",
+    oDown: trigger === "odown",
+    sDownSince: diedAt,
     role: "master",
-    infoRefresh: now,
+    infoRefresh: trigger === "odown" ? diedAt : now,
     downAfter: 5000,
     failoverTimeout: 60_000,
     parallelSyncs: 1,
@@ -170,13 +185,17 @@ export async function failover(fast: boolean): Promise<FailoverRun> {
   let state = planner.initialState();
   const events: string[] = [];
   const sends: { to: number; purpose: string }[] = [];
-  const inputs: PlannerInput[] = [{ type: "failover-command" }];
+  const inputs: PlannerInput[] = [{ type: trigger === "odown" ? "tick" : "failover-command" }];
+  let currentEpoch = 0;
   const started = Date.now();
   let nextInfo = started + 1000;
   let switchedAt: number | null = null;
 
   const run = async (effects: readonly PlannerEffect[]) => {
     for (const e of effects) {
+      if (e.kind === "set-current-epoch") currentEpoch = e.epoch;
+      // A sentinel alone with quorum 1 wins its own election at once.
+      if (e.kind === "ask-sentinels") inputs.push({ type: "election", epoch: e.epoch, elected: true });
       if (e.kind === "event") {
         events.push(`${e.type} ${e.payload}`);
         if (e.type === "+switch-master") switchedAt = Date.now();
@@ -208,7 +227,7 @@ export async function failover(fast: boolean): Promise<FailoverRun> {
     }
     const input = inputs.shift() ?? { type: "tick" };
     const now = Date.now();
-    const result = planner.step(state, input, { now, master: await masterView(now), currentEpoch: 0, random: Math.random });
+    const result = planner.step(state, input, { now, master: await masterView(now), currentEpoch, random: Math.random });
     state = result.state;
     await run(result.effects);
   }
