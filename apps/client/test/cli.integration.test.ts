@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExitCode, runCli, type DrillReport, type ResolveReport, type StatusReport, type WatchEvent } from "../src/index.js";
 import { MASTER, sentinelCall, startTopology, type Topology } from "../../../packages/client-discovery/test/topology.js";
 import { captureIO } from "./capture.js";
+import { currentMaster } from "./readme-example.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -110,6 +111,12 @@ describe("sentinel-kit-client commands, in-process", () => {
     expect(code).toBe(ExitCode.ok);
     expect(out).toBe("");
     expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  it("the README's TypeScript example runs, and is the code the README shows", async () => {
+    expect(await currentMaster(sentinelArgs[1]!)).toBe(`127.0.0.1:${topo.master.port}`);
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    expect(/```ts\n([\s\S]*?)```/.exec(readme)?.[1]).toBe(readFileSync(new URL("./readme-example.ts", import.meta.url), "utf8"));
   });
 
   it("the README's commands run", async () => {

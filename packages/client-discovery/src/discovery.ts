@@ -67,6 +67,24 @@ export interface MasterResolution {
   readonly attempts: readonly SentinelAttempt[];
 }
 
+/** A replica picked by {@link SentinelDiscovery.resolveReplica}. */
+export interface ReplicaResolution {
+  /** Where to connect (ROLE-verified). */
+  readonly address: Address;
+  /** `replica`, or `master` when no replica was usable and fallback is on. */
+  readonly kind: "replica" | "master";
+}
+
+/** What {@link SentinelDiscovery.listReplicas} found. */
+export interface ReplicaListing {
+  /** Every replica the sentinel reports, translated, unfiltered. */
+  readonly replicas: readonly ReplicaInfo[];
+  /** The master address the same sentinel reports, if it knows one. */
+  readonly master: Address | undefined;
+  /** The sentinel that answered. */
+  readonly sentinel: Address;
+}
+
 /** A change of master seen by this process. */
 export interface MasterChange {
   /** The master before, if one was known. */
@@ -171,7 +189,7 @@ export class SentinelDiscovery {
    * applies the preference hook, verifies ROLE is `slave`; with none usable, the master
    * if `fallbackToMaster` is set, else {@link NoReplicaAvailableError}.
    */
-  async resolveReplica(): Promise<{ readonly address: Address; readonly kind: "replica" | "master" }> {
+  async resolveReplica(): Promise<ReplicaResolution> {
     const { replicas, master } = await this.listReplicas();
     const choice = selectReplica(replicas, this.options.replicas ?? {}, (this.options.random ?? Math.random)(), master);
     if (choice.kind === "none") throw new NoReplicaAvailableError(this.options.name, choice.rejected);
@@ -184,7 +202,7 @@ export class SentinelDiscovery {
    * the master it reports, from the first sentinel that answers (then moved to the front).
    * Throws {@link NoSentinelReachableError} or {@link MasterUnknownError}.
    */
-  async listReplicas(): Promise<{ readonly replicas: readonly ReplicaInfo[]; readonly master: Address | undefined; readonly sentinel: Address }> {
+  async listReplicas(): Promise<ReplicaListing> {
     const { name } = this.options;
     const attempts: SentinelAttempt[] = [];
     for (const sentinel of this.#sentinels) {

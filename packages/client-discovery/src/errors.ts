@@ -19,6 +19,7 @@ function describe(attempts: readonly SentinelAttempt[]): string {
 
 /** No configured or discovered sentinel could be reached or answered (S5: "no Sentinel reachable"). */
 export class NoSentinelReachableError extends Error {
+  /** Stable error name, for matching without `instanceof`. */
   override readonly name = "NoSentinelReachableError";
   /** The master name being resolved. */
   readonly masterName: string;
@@ -34,6 +35,7 @@ export class NoSentinelReachableError extends Error {
 
 /** Every sentinel that answered replied null: none monitors this name (S5: "unknown master"). */
 export class MasterUnknownError extends Error {
+  /** Stable error name, for matching without `instanceof`. */
   override readonly name = "MasterUnknownError";
   /** The master name being resolved. */
   readonly masterName: string;
@@ -52,6 +54,7 @@ export class MasterUnknownError extends Error {
  * sentinels: writing anywhere could mean writing to a master the majority has replaced.
  */
 export class NoAgreementError extends Error {
+  /** Stable error name, for matching without `instanceof`. */
   override readonly name = "NoAgreementError";
   /** The master name being resolved. */
   readonly masterName: string;
@@ -70,6 +73,7 @@ export class NoAgreementError extends Error {
 
 /** `ROLE` on the resolved address did not report the expected role (S5 step 3). */
 export class RoleMismatchError extends Error {
+  /** Stable error name, for matching without `instanceof`. */
   override readonly name = "RoleMismatchError";
   /** The address checked. */
   readonly address: Address;
@@ -88,6 +92,7 @@ export class RoleMismatchError extends Error {
 
 /** No replica is usable (all down, disconnected or none) and fallback to the master is off. */
 export class NoReplicaAvailableError extends Error {
+  /** Stable error name, for matching without `instanceof`. */
   override readonly name = "NoReplicaAvailableError";
   /** The master name. */
   readonly masterName: string;

@@ -20,6 +20,8 @@ export {
   type HintListener,
   type MasterChange,
   type MasterResolution,
+  type ReplicaListing,
+  type ReplicaResolution,
 } from "./discovery.js";
 export {
   MasterUnknownError,
