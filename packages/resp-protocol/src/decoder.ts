@@ -1,4 +1,4 @@
-import { bufferView } from "./buffer-view.js";
+import { Slab, bufferView, copyInto } from "./buffer-view.js";
 import { RespProtocolError, type RespProtocolErrorReason } from "./errors.js";
 import { resolveLimits, type RespLimits } from "./limits.js";
 import type { RespValue } from "./values.js";
@@ -131,6 +131,7 @@ export class RespDecoder {
   private targetFilled = 0;
   private targetType = 0;
   private targetOffset = 0;
+  private readonly slab = new Slab();
 
   private failure: RespProtocolError | null = null;
 
@@ -215,15 +216,15 @@ export class RespDecoder {
     const target = this.target!;
     const need = target.length - this.targetFilled;
     if (chunk.length < need) {
-      chunk.copy(target, this.targetFilled);
+      copyInto(target, this.targetFilled, chunk.buffer, chunk.byteOffset, chunk.length);
       this.targetFilled += chunk.length;
       this.offsetBase += chunk.length;
       return false;
     }
-    chunk.copy(target, this.targetFilled, 0, need);
+    this.use(chunk);
+    copyInto(target, this.targetFilled, this.memory, this.memoryOffset, need);
     this.target = null;
     this.targetFilled = 0;
-    this.use(chunk);
     this.pos = need;
     const end = target.length - 2;
     if (target[end] !== CR || target[end + 1] !== LF) {
@@ -534,8 +535,8 @@ export class RespDecoder {
       return this.blob(type, buf, body, stop, this.offsetBase + start);
     }
     // The payload spans chunks: copy it once into its own buffer as the chunks arrive.
-    const target = Buffer.allocUnsafe(length + 2);
-    buf.copy(target, 0, body, end);
+    const target = this.slab.allocate(length + 2);
+    copyInto(target, 0, this.memory, this.memoryOffset + body, end - body);
     this.target = target;
     this.targetFilled = end - body;
     this.targetType = type;
@@ -549,7 +550,7 @@ export class RespDecoder {
       const value =
         buf === this.buf
           ? bufferView(this.memory, this.memoryOffset + start, end - start)
-          : buf.subarray(start, end);
+          : bufferView(buf.buffer, buf.byteOffset + start, end - start);
       return { kind: "bulk", value };
     }
     if (type === 33) return { kind: "bulk-error", value: buf.toString("utf8", start, end) };

@@ -1,4 +1,4 @@
-import { bufferView } from "./buffer-view.js";
+import { Slab, bufferView, copyInto } from "./buffer-view.js";
 import { RespProtocolError, type RespProtocolErrorReason } from "./errors.js";
 import { resolveLimits, type RespLimits } from "./limits.js";
 import { splitArgs } from "./split-args.js";
@@ -90,6 +90,7 @@ export class RespRequestDecoder {
   /** A bulk argument (plus CRLF) spanning chunks, filled as they arrive. */
   private target: Buffer | null = null;
   private targetFilled = 0;
+  private readonly slab = new Slab();
 
   private failure: RespProtocolError | null = null;
 
@@ -170,17 +171,17 @@ export class RespRequestDecoder {
     const target = this.target!;
     const need = target.length - this.targetFilled;
     if (chunk.length < need) {
-      chunk.copy(target, this.targetFilled);
+      copyInto(target, this.targetFilled, chunk.buffer, chunk.byteOffset, chunk.length);
       this.targetFilled += chunk.length;
       this.offsetBase += chunk.length;
       return false;
     }
-    chunk.copy(target, this.targetFilled, 0, need);
+    this.use(chunk);
+    copyInto(target, this.targetFilled, this.memory, this.memoryOffset, need);
     this.target = null;
     this.targetFilled = 0;
-    this.use(chunk);
     this.pos = need;
-    this.args.push(target.subarray(0, target.length - 2));
+    this.args.push(bufferView(target.buffer, target.byteOffset, target.length - 2));
     if (--this.remaining === 0) this.emit();
     return true;
   }
@@ -262,8 +263,8 @@ export class RespRequestDecoder {
         continue;
       }
       // The argument spans chunks: copy it once into its own buffer as the chunks arrive.
-      const target = Buffer.allocUnsafe(length + 2);
-      buf.copy(target, 0, body, end);
+      const target = this.slab.allocate(length + 2);
+      copyInto(target, 0, this.memory, this.memoryOffset + body, end - body);
       this.target = target;
       this.targetFilled = end - body;
       this.pos = end;

@@ -21,7 +21,9 @@ const CHUNK = 16 * 1024;
 /** Roughly how many bytes of replies each case decodes per run. */
 const CASE_BYTES = 4 * 1024 * 1024;
 const WARMUP_RUNS = 5;
-const RUNS = 15;
+const RUNS = 11;
+/** Shortest timed sample, in CPU seconds. */
+const SAMPLE_SECONDS = 0.03;
 
 const bulk = (size: number, seed: number): string => {
   const body = Buffer.alloc(size);
@@ -116,21 +118,38 @@ function decodeRedisParser(chunks: Buffer[]): number {
   return count;
 }
 
-/** Each implementation runs alternately first, so neither always gets the warmer cache. */
+/** Runs `run` `times` times; returns the total count. */
+function repeat(run: () => number, times: number): () => number {
+  return () => {
+    let total = 0;
+    for (let i = 0; i < times; i++) total += run();
+    return total;
+  };
+}
+
+/**
+ * Median seconds per call of `a` and of `b`. Each sample repeats the call until it lasts
+ * about SAMPLE_SECONDS, so that timer and accounting granularity do not matter; the two
+ * implementations take turns going first, so neither always gets the warmer cache.
+ */
 function compare(a: () => number, b: () => number, expected: number): [number, number] {
   for (let i = 0; i < WARMUP_RUNS; i++) {
     a();
     b();
   }
+  const once = Math.min(time(a, expected), time(b, expected));
+  const times = Math.max(1, Math.ceil(SAMPLE_SECONDS / Math.max(once, 1e-6)));
+  const ra = repeat(a, times);
+  const rb = repeat(b, times);
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     if (i % 2 === 0) {
-      ta.push(time(a, expected));
-      tb.push(time(b, expected));
+      ta.push(time(ra, expected * times) / times);
+      tb.push(time(rb, expected * times) / times);
     } else {
-      tb.push(time(b, expected));
-      ta.push(time(a, expected));
+      tb.push(time(rb, expected * times) / times);
+      ta.push(time(ra, expected * times) / times);
     }
   }
   return [median(ta), median(tb)];
