@@ -134,6 +134,17 @@ describe("RespDecoder vectors", () => {
     }
   });
 
+  it("keeps every payload intact when many of them span chunks (slab reuse)", () => {
+    const payloads = Array.from({ length: 200 }, (_, i) => Buffer.alloc(1000 + i, i));
+    const wire = Buffer.concat(payloads.map((p) => Buffer.from(`$${p.length}\r\n${p.toString("latin1")}\r\n`, "latin1")));
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < wire.length; i += 777) chunks.push(Buffer.from(wire.subarray(i, i + 777)));
+    const replies = decodeChunks(chunks);
+    // Every payload is longer than a chunk, so each was copied out: the chunks may be reused.
+    for (const chunk of chunks) chunk.fill(0);
+    expect(replies).toEqual(payloads.map((p) => resp.bulk(p)));
+  });
+
   it("counts the unfinished element in bufferedBytes and nothing once a reply completes", () => {
     const replies: RespValue[] = [];
     const decoder = new RespDecoder({ onReply: (v) => replies.push(v) });
