@@ -56,6 +56,22 @@ describe("RespRequestDecoder vectors", () => {
     expect(decodeCommands(chunks)).toEqual([["SET", "k", value]]);
   });
 
+  it("inside onCommand, bufferedBytes counts exactly the bytes after that command", () => {
+    // RespServer relies on this to stop decoding after a command and feed the rest later.
+    const input = Buffer.from("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nPING a\r\n*1\r\n$3\r\nG", "latin1");
+    const ends = [6, 28, 36];
+    for (const { name: how, chunks } of chunkings(input)) {
+      const seen: number[] = [];
+      let fed = 0;
+      const decoder = new RespRequestDecoder({ onCommand: () => seen.push(fed - decoder.bufferedBytes) });
+      for (const chunk of chunks) {
+        fed += chunk.length;
+        decoder.feed(chunk);
+      }
+      expect(seen, how).toEqual(ends);
+    }
+  });
+
   it("round-trips encodeCommand in any chunking", () => {
     const input = Buffer.concat([encodeCommand(["SET", "key", "va\r\nlue"]), encodeCommand(["GET", "key"])]);
     for (const { name: how, chunks } of chunkings(input)) {
