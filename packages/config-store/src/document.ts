@@ -1,4 +1,3 @@
-import { ConfigError } from "./errors.js";
 import { splitArgs } from "./split-args.js";
 
 /** One line of a config file, kept whole so that a rewrite can leave it as it was. */
@@ -11,9 +10,11 @@ export interface ConfigLine {
   readonly text: string;
   /**
    * The split arguments with the directive (`args[0]`) lower-cased, or `null` for a blank
-   * line or a comment.
+   * line, a comment, or a line that cannot be split.
    */
   readonly args: readonly string[] | null;
+  /** Set when the line cannot be split: Redis's reason, "Unbalanced quotes in configuration line". */
+  readonly error?: string;
 }
 
 /** A parsed config file: every line in order, comments and blank lines included. */
@@ -31,7 +32,8 @@ function trimConfigLine(raw: string): string {
 
 /**
  * Parses config text into a line-preserving document (`loadServerConfigFromString`'s
- * tokenizing half). Throws {@link ConfigError} with Redis's message on unbalanced quotes.
+ * tokenizing half). A line with unbalanced quotes is kept with its `error`; the loader
+ * reports it when it reaches it, after the lines above it, as Redis does.
  */
 export function parseDocument(text: string, file: string): ConfigDocument {
   const lines = text.split("\n").map((raw, index): ConfigLine => {
@@ -40,7 +42,7 @@ export function parseDocument(text: string, file: string): ConfigDocument {
     if (trimmed === "" || trimmed.startsWith("#")) return { number, raw, text: trimmed, args: null };
     const args = splitArgs(trimmed);
     if (args === null) {
-      throw new ConfigError({ file, line: number, text: trimmed, reason: "Unbalanced quotes in configuration line" });
+      return { number, raw, text: trimmed, args: null, error: "Unbalanced quotes in configuration line" };
     }
     const [directive, ...rest] = args;
     // Only \v and \f survive the trim and split into nothing; Redis skips such a line.

@@ -83,14 +83,15 @@ function atoi(s: string): number {
 }
 
 /**
- * C's `strtoull` for epochs. Values above `Number.MAX_SAFE_INTEGER` are refused (Redis
- * would keep them), because they cannot be represented exactly.
+ * C's `strtoull` for epochs, minus what it gets wrong: a negative value (which `strtoull`
+ * wraps to near 2^64) and values above `Number.MAX_SAFE_INTEGER` are refused, where Redis
+ * would take an epoch no other sentinel can ever exceed.
  */
 function parseEpoch(s: string): number | string {
-  const m = /^[\t\n\v\f\r ]*\+?([0-9]+)/.exec(s);
-  if (m?.[1] === undefined) return 0;
-  const v = BigInt(m[1]);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return "Epoch is too large.";
+  const m = /^[\t\n\v\f\r ]*([+-]?)([0-9]+)/.exec(s);
+  if (m?.[2] === undefined) return 0;
+  const v = BigInt(m[2]);
+  if ((m[1] === "-" && v !== 0n) || v > BigInt(Number.MAX_SAFE_INTEGER)) return "Epoch out of range.";
   return Number(v);
 }
 
@@ -129,7 +130,7 @@ class SentinelLoader {
   }
 
   private master(name: string): MasterBuilder | undefined {
-    return this.masters.get(name.toLowerCase());
+    return this.masters.get(name);
   }
 
   /** `sentinelHandleConfiguration`: returns Redis's error text or `undefined`. */
@@ -143,10 +144,9 @@ class SentinelLoader {
       const port = atoi(a3);
       const bad = this.checkAddr(a2, port);
       if (bad !== undefined) return bad;
-      // Names are compared case-insensitively: Redis's instances dict uses a case-folding hash.
-      if (this.masters.has(a1.toLowerCase())) return "Duplicate master name.";
+      if (this.masters.has(a1)) return "Duplicate master name.";
       const m = newMasterConfig(a1, a2, port, quorum);
-      this.masters.set(a1.toLowerCase(), { ...m, knownReplicas: [], knownSentinels: [], renamedCommands: [] });
+      this.masters.set(a1, { ...m, knownReplicas: [], knownSentinels: [], renamedCommands: [] });
       return undefined;
     }
     if (d === "current-epoch" && argc === 2) {
@@ -267,8 +267,8 @@ class SentinelLoader {
         const port = atoi(a3);
         const bad = this.checkAddr(a2, port);
         if (bad !== undefined) return bad;
-        const key = formatAddr(a2, port).toLowerCase();
-        if (m.knownReplicas.some((r) => formatAddr(r.host, r.port).toLowerCase() === key)) {
+        const key = formatAddr(a2, port);
+        if (m.knownReplicas.some((r) => formatAddr(r.host, r.port) === key)) {
           return "Duplicate hostname and port for replica.";
         }
         m.knownReplicas.push({ host: a2, port });
@@ -278,14 +278,15 @@ class SentinelLoader {
         const port = atoi(a3);
         const bad = this.checkAddr(a2, port);
         if (bad !== undefined) return bad;
-        if (m.knownSentinels.some((s) => s.runId.toLowerCase() === a4.toLowerCase())) {
+        if (m.knownSentinels.some((s) => s.runId === a4)) {
           return "Duplicate runid for sentinel.";
         }
         m.knownSentinels.push({ host: a2, port, runId: a4 });
         return undefined;
       }
       default: {
-        // rename-command <master> <command> <renamed>
+        // rename-command <master> <command> <renamed>; unlike instance names, command names
+        // are compared case-insensitively (renamedCommandsDictType).
         if (m.renamedCommands.some((r) => r.command.toLowerCase() === a2.toLowerCase())) {
           return "Same command renamed multiple times with rename-command.";
         }
@@ -331,11 +332,12 @@ export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfi
 
   const readDocument = (doc: ConfigDocument, depth: number): void => {
     for (const line of doc.lines) {
-      const args = line.args;
-      if (args === null) continue;
       const fail = (reason: string): never => {
         throw new ConfigError({ file: doc.file, line: line.number, text: line.text, reason });
       };
+      if (line.error !== undefined) fail(line.error);
+      const args = line.args;
+      if (args === null) continue;
       const [directive = ""] = args;
       if (directive === "sentinel") {
         // A bare `sentinel` is how Redis is told to run as a sentinel; nothing to queue.

@@ -49,7 +49,8 @@ class RewriteState {
     /** Lines (normalized) that included files already hold, by key. */
     private readonly included: ReadonlyMap<string, ReadonlySet<string>>,
   ) {
-    this.lines = document.lines.map((l) => l.text);
+    // A line Redis cannot split is kept as a comment (rewriteConfigReadOldFile).
+    this.lines = document.lines.map((l) => (l.error === undefined ? l.text : `# ??? ${l.text}`));
     this.needsSignature = !this.lines.includes(REWRITE_SIGNATURE);
     document.lines.forEach((line, index) => {
       if (line.args === null) return;
@@ -194,7 +195,7 @@ function writableState(config: SentinelConfig): SentinelConfig {
   const unique = <T>(items: readonly T[], key: (t: T) => string): T[] => {
     const seen = new Set<string>();
     return items.filter((item) => {
-      const k = key(item).toLowerCase();
+      const k = key(item);
       if (seen.has(k)) return false;
       seen.add(k);
       return true;

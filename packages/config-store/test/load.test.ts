@@ -210,7 +210,6 @@ describe("loadConfig: errors (FATAL CONFIG FILE ERROR)", () => {
     ["unknown sentinel statement", "sentinel bogus x", 1, "Unrecognized sentinel configuration statement."],
     ["monitor with a missing argument", "sentinel monitor m 127.0.0.1 6379", 1, "Unrecognized sentinel configuration statement."],
     ["duplicate master name", "sentinel monitor m 127.0.0.1 6379 1\nsentinel monitor m 127.0.0.1 6380 1", 2, "Duplicate master name."],
-    ["master names differing in case", "sentinel monitor m 127.0.0.1 6379 1\nsentinel monitor M 127.0.0.1 6380 1", 2, "Duplicate master name."],
     ["quorum 0", "sentinel monitor m 127.0.0.1 6379 0", 1, "Quorum must be 1 or greater."],
     ["quorum not a number", "sentinel monitor m 127.0.0.1 6379 abc", 1, "Quorum must be 1 or greater."],
     ["port above 65535", "sentinel monitor m 127.0.0.1 70000 2", 1, "Invalid port number."],
@@ -255,9 +254,30 @@ describe("loadConfig: errors (FATAL CONFIG FILE ERROR)", () => {
     expect(loadConfig(text, { isExecutable: () => true }).config.masters[0]?.notificationScript).toBe("/nope.sh");
   });
 
+  it("keeps master names case-sensitive, as Redis's masters table is", () => {
+    const { config } = loadConfig("sentinel monitor m 127.0.0.1 1 1\nsentinel monitor M 127.0.0.1 2 1\nsentinel known-replica M 10.0.0.1 5\n");
+    expect(config.masters.map((m) => [m.name, m.knownReplicas.length])).toEqual([["m", 0], ["M", 1]]);
+  });
+
   it("accepts what Redis accepts: a bare `sentinel`, port 0, announce-ip \"\"", () => {
     const { config } = loadConfig('sentinel\nsentinel monitor m 127.0.0.1 0 1\nsentinel announce-ip ""');
     expect(config.masters[0]?.port).toBe(0);
     expect(config.announceIp).toBeUndefined();
+  });
+});
+
+describe("loadConfig: epochs", () => {
+  it("reads them like strtoull, but refuses negative and unsafe values Redis would wrap or round", () => {
+    expect(loadConfig("sentinel current-epoch 12abc").config.currentEpoch).toBe(12);
+    expect(loadConfig("sentinel current-epoch abc").config.currentEpoch).toBe(0);
+    expect(errorOf("sentinel current-epoch -1").reason).toBe("Epoch out of range.");
+    expect(errorOf("sentinel current-epoch 9007199254740992").reason).toBe("Epoch out of range.");
+  });
+});
+
+describe("loadConfig: error order", () => {
+  it("reports lines in file order, so a bad directive above an unbalanced quote comes first", () => {
+    expect(errorOf('bogus 1\nport "2').reason).toBe("Bad directive or wrong number of arguments");
+    expect(errorOf('port "2\nbogus 1').reason).toBe("Unbalanced quotes in configuration line");
   });
 });

@@ -99,7 +99,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant("globals" as const), patch: globalsPatch }),
 );
 
-const addrKey = (host: string, p: number): string => `${host}:${p}`.toLowerCase();
+const addrKey = (host: string, p: number): string => `${host}:${p}`;
 
 /** Applies one update the way Sentinel's own state changes would, keeping Redis's invariants. */
 function apply(state: SentinelConfig, op: Op): SentinelConfig {
@@ -114,7 +114,7 @@ function apply(state: SentinelConfig, op: Op): SentinelConfig {
   };
   switch (op.op) {
     case "addMaster":
-      if (masters.some((m) => m.name.toLowerCase() === op.name.toLowerCase())) return state;
+      if (masters.some((m) => m.name === op.name)) return state;
       return { ...state, masters: [...masters, newMasterConfig(op.name, op.host, op.port, op.quorum)] };
     case "removeMaster": {
       const k = at(op.index);

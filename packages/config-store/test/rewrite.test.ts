@@ -189,3 +189,11 @@ describe("rewriteConfig never writes a file Redis would refuse", () => {
     );
   });
 });
+
+describe("rewriteConfig on a document that was not loaded", () => {
+  it("turns a line with unbalanced quotes into a comment, as Redis does", () => {
+    const doc = parseDocument('port 1\nfoo "bar\n', "x");
+    expect(doc.lines[1]?.error).toBe("Unbalanced quotes in configuration line");
+    expect(rewriteConfig(doc, loadConfig("port 1").config).split("\n")[1]).toBe('# ??? foo "bar');
+  });
+});
