@@ -4,7 +4,17 @@
 import { connect, type Socket } from "node:net";
 import { startRedis, type RedisServer } from "@sentinel-kit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RespDecoder, encodeCommand, encodeReply, resp, type RespValue, type RespVersion } from "../src/index.js";
+import {
+  RespDecoder,
+  RespProtocolError,
+  RespRequestDecoder,
+  encodeCommand,
+  encodeReply,
+  resp,
+  splitArgs,
+  type RespValue,
+  type RespVersion,
+} from "../src/index.js";
 
 /** A raw connection: one decoder, replies queued, each with the exact bytes it came in. */
 class RawConnection {
@@ -53,6 +63,11 @@ class RawConnection {
     return this.replies.shift()!;
   }
 
+  async send(bytes: string | Buffer): Promise<{ value: RespValue; raw: Buffer }> {
+    this.socket.write(bytes);
+    return this.next();
+  }
+
   async call(...args: Array<string | number>): Promise<{ value: RespValue; raw: Buffer }> {
     this.socket.write(encodeCommand(args));
     return this.next();
@@ -64,6 +79,7 @@ class RawConnection {
 }
 
 let redis: RedisServer;
+let redisWithPassword: RedisServer;
 const connections: RawConnection[] = [];
 
 async function open(version: RespVersion): Promise<RawConnection> {
@@ -91,11 +107,17 @@ const text = (v: RespValue): string => {
 
 beforeAll(async () => {
   redis = await startRedis();
+  // Set after start: the kit's readiness check is an unauthenticated PING.
+  redisWithPassword = await startRedis();
+  const admin = await RawConnection.open(redisWithPassword.port);
+  expect((await admin.call("CONFIG", "SET", "requirepass", "pw")).value).toEqual(resp.simple("OK"));
+  admin.close();
 });
 
 afterAll(async () => {
   for (const c of connections) c.close();
   await redis?.stop();
+  await redisWithPassword?.stop();
 });
 
 describe("replies of a real redis-server", () => {
@@ -173,5 +195,71 @@ describe("replies of a real redis-server", () => {
     expect(message.value).toEqual(resp.array([resp.bulk("message"), resp.bulk("news"), resp.bulk("hello")]));
     // The RESP2 form of a push is exactly what Redis sends a RESP2 subscriber.
     expect(encodeReply(push.value, 2).equals(message.raw)).toBe(true);
+  });
+});
+
+describe("requests: RespRequestDecoder agrees with redis-server", () => {
+  /** Our error for `input`, as the line Redis would send. */
+  function ourError(input: string, authenticated = true): string {
+    const decoder = new RespRequestDecoder({ onCommand: () => {}, authenticated });
+    try {
+      decoder.feed(Buffer.from(input, "latin1"));
+    } catch (e) {
+      if (e instanceof RespProtocolError) return `ERR Protocol error: ${e.message}`;
+      throw e;
+    }
+    return "no error";
+  }
+
+  const bad = [
+    "*3000000000\r\n",
+    "*abc\r\n",
+    "*3\r\n$3\r\nSET\r\n$1\r\nx\r\nfooz\r\n",
+    "*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$-10\r\n",
+    "*1\r\n$600000000\r\n",
+    'SET "a b\r\n',
+    "SET 'a\r\n",
+    'SET "a"b\r\n',
+    "x".repeat(70 * 1024),
+    `*${"1".repeat(70 * 1024)}`,
+    `*1\r\n$${"1".repeat(70 * 1024)}`,
+  ];
+  for (const input of bad) {
+    it(`the same protocol error for ${JSON.stringify(input.slice(0, 30))}`, async () => {
+      const c = await RawConnection.open(redis.port);
+      connections.push(c);
+      const { value } = await c.send(input);
+      expect(value).toEqual(resp.error(ourError(input)));
+    });
+  }
+
+  it("the same unauthenticated limits", async () => {
+    for (const input of ["*11\r\n", "*2\r\n$4\r\nAUTH\r\n$16385\r\n"]) {
+      const c = await RawConnection.open(redisWithPassword.port);
+      connections.push(c);
+      const { value } = await c.send(input);
+      expect(value).toEqual(resp.error(ourError(input, false)));
+    }
+  });
+
+  it("inline arguments split as sdssplitargs splits them (ECHO gives them back)", async () => {
+    const c = await RawConnection.open(redis.port);
+    connections.push(c);
+    const lines = [
+      'ECHO "a\\x41\\n\\"b"',
+      "ECHO 'it\\'s'",
+      'ECHO a"b c"',
+      "ECHO   spaced\t",
+      'ECHO "\\xZZ"',
+      "ECHO '\\n'",
+      'ECHO ""',
+      "ECHO \u00e9t\u00e9",
+    ];
+    for (const line of lines) {
+      const bytes = Buffer.from(line, "utf8");
+      const args = splitArgs(bytes, 0, bytes.length)!;
+      const { value } = await c.send(Buffer.concat([bytes, Buffer.from("\r\n")]));
+      expect(value, line).toEqual(resp.bulk(args[1]!));
+    }
   });
 });
