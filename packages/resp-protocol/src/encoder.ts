@@ -1,3 +1,4 @@
+import { Slab, copyInto } from "./buffer-view.js";
 import { formatDouble } from "./format-double.js";
 import type { RespValue, RespVersion } from "./values.js";
 
@@ -99,26 +100,45 @@ function byteLength(s: string): number {
   return n;
 }
 
-/** A growable output buffer. */
+/**
+ * The scratch buffer replies are written into before being copied out at their exact size.
+ * One per process: encodeReply never re-enters itself.
+ */
 class Writer {
-  buf = Buffer.allocUnsafe(256);
+  buf = Buffer.allocUnsafeSlow(16 * 1024);
+  /** `buf.buffer`, read once: the getter costs as much as a small copy. */
+  memory: ArrayBufferLike = this.buf.buffer;
   length = 0;
 
-  private ensure(extra: number): void {
+  ensure(extra: number): void {
     const needed = this.length + extra;
     if (needed <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < needed) size *= 2;
-    const grown = Buffer.allocUnsafe(size);
+    const grown = Buffer.allocUnsafeSlow(size);
     this.buf.copy(grown, 0, 0, this.length);
     this.buf = grown;
+    this.memory = grown.buffer;
+  }
+
+  /** Writes `text` as UTF-8; short ASCII strings are copied in JS, cheaper than a native call. */
+  text(text: string, bytes: number): void {
+    const buf = this.buf;
+    let at = this.length;
+    if (bytes === text.length && bytes <= SHORT_STRING) {
+      for (let i = 0; i < bytes; i++) buf[at++] = text.charCodeAt(i);
+    } else {
+      at += buf.write(text, at, bytes, "utf8");
+    }
+    this.length = at;
   }
 
   /** `type` + `text` + CRLF, where `text` is one line without CR or LF. */
   line(type: number, text: string): void {
-    this.ensure(Buffer.byteLength(text) + 3);
+    const bytes = byteLength(text);
+    this.ensure(bytes + 3);
     this.buf[this.length++] = type;
-    this.length += this.buf.write(text, this.length, "utf8");
+    this.text(text, bytes);
     this.buf[this.length++] = CR;
     this.buf[this.length++] = LF;
   }
@@ -138,16 +158,41 @@ class Writer {
 
   /** `type` + length + CRLF + payload + CRLF. */
   blob(type: number, payload: Buffer | string): void {
-    const bytes = typeof payload === "string" ? Buffer.byteLength(payload) : payload.length;
+    const bytes = typeof payload === "string" ? byteLength(payload) : payload.length;
     this.header(type, bytes);
     this.ensure(bytes + 2);
-    if (typeof payload === "string") this.buf.write(payload, this.length, "utf8");
-    else payload.copy(this.buf, this.length);
-    this.length += bytes;
+    if (typeof payload === "string") {
+      this.text(payload, bytes);
+    } else if (bytes <= SHORT_STRING) {
+      // Buffer#copy and the `buffer` getter cost more than copying a few bytes in JS.
+      const buf = this.buf;
+      const at = this.length;
+      for (let i = 0; i < bytes; i++) buf[at + i] = payload[i]!;
+      this.length += bytes;
+    } else {
+      this.length += payload.copy(this.buf, this.length);
+    }
     this.buf[this.length++] = CR;
     this.buf[this.length++] = LF;
   }
+
+  /** The bytes written, in a buffer of their own; the scratch buffer is then reused. */
+  take(): Buffer {
+    const out = replySlab.allocate(this.length);
+    // allocUnsafeSlow buffers start at offset 0 of their own memory.
+    copyInto(out, 0, this.memory, 0, this.length);
+    this.length = 0;
+    // Let one huge reply's scratch space go rather than keep it for the life of the process.
+    if (this.buf.length > 1024 * 1024) {
+      this.buf = Buffer.allocUnsafeSlow(16 * 1024);
+      this.memory = this.buf.buffer;
+    }
+    return out;
+  }
 }
+
+const writer = new Writer();
+const replySlab = new Slab();
 
 /**
  * Redis's addReplyStatusFormat/addReplyErrorFormat turn CR and LF into spaces so that one
@@ -223,7 +268,7 @@ function writeValue(w: Writer, value: RespValue, v3: boolean): void {
  * RESP3, as Redis's addReplyNull and addReplyNullArray send.
  */
 export function encodeReply(value: RespValue, version: RespVersion): Buffer {
-  const w = new Writer();
-  writeValue(w, value, version === 3);
-  return w.buf.subarray(0, w.length);
+  writer.length = 0;
+  writeValue(writer, value, version === 3);
+  return writer.take();
 }

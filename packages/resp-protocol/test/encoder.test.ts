@@ -55,6 +55,16 @@ describe("encodeReply", () => {
     expect(wire(resp.simple("x\ry"), 3)).toBe("+x y\r\n");
   });
 
+  it("returns buffers of their own: a later reply does not overwrite an earlier one", () => {
+    const first = encodeReply(resp.simple("first"), 2);
+    const big = encodeReply(resp.bulk(Buffer.alloc(2 * 1024 * 1024, "z")), 2);
+    const second = encodeReply(resp.bulk("second"), 2);
+    expect(first.toString()).toBe("+first\r\n");
+    expect(second.toString()).toBe("$6\r\nsecond\r\n");
+    expect(big.length).toBe(2 * 1024 * 1024 + 13);
+    expect(big.subarray(0, 12).toString()).toBe("$2097152\r\nz");
+  });
+
   it("grows its buffer for large replies", () => {
     const big = resp.array(Array.from({ length: 5000 }, (_, i) => resp.bulk(`value-${i}`)));
     const out = encodeReply(big, 2).toString("latin1");
