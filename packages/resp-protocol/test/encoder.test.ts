@@ -49,6 +49,14 @@ describe("encodeReply", () => {
     });
   }
 
+  it("resp.bulkStrings is an array of bulk strings, and resp.integer normalises", () => {
+    expect(wire(resp.bulkStrings(["127.0.0.1", Buffer.from("6379")]), 2)).toBe("*2\r\n$9\r\n127.0.0.1\r\n$4\r\n6379\r\n");
+    expect(resp.integer(5n)).toEqual({ kind: "integer", value: 5 });
+    expect(resp.integer(2 ** 60)).toEqual({ kind: "integer", value: 2n ** 60n });
+    expect(() => resp.integer(1.5)).toThrow(RangeError);
+    expect(() => resp.verbatim("text", "x")).toThrow(RangeError);
+  });
+
   it("turns CR and LF of simple strings and errors into spaces, as addReplyErrorFormat does", () => {
     expect(wire(resp.error("ERR a\r\nb"), 2)).toBe("-ERR a  b\r\n");
     expect(wire(resp.bulkError("ERR a\nb"), 2)).toBe("-ERR a b\r\n");
