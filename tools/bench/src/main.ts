@@ -2,12 +2,14 @@
 // measured in the same process, so a number is never compared with one from another run.
 import { configSuite } from "./config.js";
 import { respSuite } from "./resp.js";
+import { scaleSuite } from "./scale.js";
 import type { BenchSuite } from "./suite.js";
 
 const suites: BenchSuite[] = [
   // Each suite module registers itself here, in the order the tables are printed.
   respSuite,
   configSuite,
+  scaleSuite,
 ];
 
 const only = process.argv.slice(2);
