@@ -335,7 +335,7 @@ export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfi
       const fail = (reason: string): never => {
         throw new ConfigError({ file: doc.file, line: line.number, text: line.text, reason });
       };
-      if (line.error !== undefined) fail(line.error);
+      if (line.error !== undefined) return fail(line.error);
       const args = line.args;
       if (args === null) continue;
       const [directive = ""] = args;
@@ -349,25 +349,26 @@ export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfi
         continue;
       }
       if (directive === "include") {
-        const [, path] = args;
-        if (path === undefined || args.length !== 2) fail("wrong number of arguments");
-        const target = path as string;
-        if (options.readInclude === undefined) fail("include is not supported without a file reader");
-        if (depth >= MAX_INCLUDE_DEPTH) fail(`include nested more than ${MAX_INCLUDE_DEPTH} levels deep`);
+        // Redis only knows `include <path>`; other arities fall through to its generic error.
+        const path = args.length === 2 ? args[1] : undefined;
+        if (path === undefined) return fail("Bad directive or wrong number of arguments");
+        const reader = options.readInclude;
+        if (reader === undefined) return fail("include is not supported without a file reader");
+        if (depth >= MAX_INCLUDE_DEPTH) return fail(`include nested more than ${MAX_INCLUDE_DEPTH} levels deep`);
         let included: string;
         try {
-          included = (options.readInclude as NonNullable<LoadOptions["readInclude"]>)(target, doc.file);
+          included = reader(path, doc.file);
         } catch (error) {
-          return fail(`can't open config file '${target}': ${strerror(error)}`);
+          return fail(`can't open config file '${path}': ${strerror(error)}`);
         }
-        const child = parseDocument(included, target);
+        const child = parseDocument(included, path);
         includes.push(child);
         readDocument(child, depth + 1);
         continue;
       }
-      if (!isKnownDirective(directive)) fail("Bad directive or wrong number of arguments");
+      if (!isKnownDirective(directive)) return fail("Bad directive or wrong number of arguments");
       const error = applyServerDirective(server, args);
-      if (error !== undefined) fail(error);
+      if (error !== undefined) return fail(error);
     }
   };
 

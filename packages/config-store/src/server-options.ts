@@ -112,7 +112,8 @@ export function applyServerDirective(server: Mutable<ServerConfig>, args: readon
     return undefined;
   }
   if (directive === "user") {
-    if (values.length < 1) return "wrong number of arguments";
+    // Handled outside the config table, like `include`: a bare `user` is not a directive.
+    if (values.length < 1) return "Bad directive or wrong number of arguments";
     server.users = [...server.users, values];
     return undefined;
   }

@@ -261,6 +261,10 @@ describe("redis-sentinel and config-store refuse the same files", () => {
     "loglevel foo",
     "protected-mode maybe",
     "bogus directive",
+    "include",
+    "user",
+    "daemonize yes yes",
+    "tls-port 65536",
   ];
 
   it.each(cases)("%j", async (text) => {

@@ -281,3 +281,17 @@ describe("loadConfig: error order", () => {
     expect(errorOf('port "2\nbogus 1').reason).toBe("Unbalanced quotes in configuration line");
   });
 });
+
+describe("loadConfig: directives outside Redis's config table", () => {
+  it("answers a wrong arity of include and user with Redis's generic error", () => {
+    expect(errorOf("include").reason).toBe("Bad directive or wrong number of arguments");
+    expect(errorOf("include a b", { readInclude: () => "" }).reason).toBe("Bad directive or wrong number of arguments");
+    expect(errorOf("user").reason).toBe("Bad directive or wrong number of arguments");
+  });
+
+  it("refuses include loops after a bounded depth", () => {
+    expect(errorOf("include /a.conf", { readInclude: () => "include /a.conf\n" }).reason).toBe(
+      "include nested more than 16 levels deep",
+    );
+  });
+});
