@@ -229,3 +229,39 @@ describe("rewrite round trip (property)", () => {
     );
   });
 });
+
+describe("omitSecrets round trip (property, redis/redis#10085)", () => {
+  it("secrets kept in an included file never reach the main file, and the state still loads back whole", () => {
+    const secretOps = opArb.filter((o) => o.op !== "removeMaster" && o.op !== "globals" && o.op !== "clearOption" && !(o.op === "setOptions" && "authPass" in o.patch));
+    fc.assert(
+      fc.property(
+        fc.array(opArb.filter((o) => o.op === "addMaster"), { minLength: 1, maxLength: 4 }),
+        fc.array(secretOps, { maxLength: 15 }),
+        word,
+        (adds, updates, secret) => {
+          const masters = adds.reduce(apply, emptySentinelConfig()).masters;
+          const secrets = [
+            ...masters.map((m) => formatLine(["sentinel", "auth-pass", m.name, `${secret}-${m.name}`])),
+            formatLine(["sentinel", "sentinel-pass", secret]),
+            formatLine(["requirepass", secret]),
+          ].join("\n");
+          const files = new Map([["/etc/sentinel-secrets.conf", secrets]]);
+          const readInclude = (path: string): string => files.get(path) ?? "";
+          const main = ["include /etc/sentinel-secrets.conf", ...masters.map((m) => formatLine(["sentinel", "monitor", m.name, m.host, String(m.port), String(m.quorum)]))].join("\n");
+          let loaded = loadConfig(main, { readInclude });
+          let state = loaded.config;
+          expect(state.sentinelPass).toBe(secret);
+          for (const op of updates) {
+            state = apply(state, op);
+            const text = rewriteConfig(loaded.document, state, { omitSecrets: true, includes: loaded.includes });
+            expect(text).not.toMatch(/auth-pass|sentinel-pass|requirepass/);
+            expectNoDuplicates(text);
+            loaded = loadConfig(text, { readInclude });
+            expect(loaded.config).toEqual(state);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
