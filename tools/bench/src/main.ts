@@ -1,5 +1,6 @@
 // `pnpm bench`: every suite prints its own table of figures and ratios against a baseline
 // measured in the same process, so a number is never compared with one from another run.
+import { clientSuite } from "./client-failover.js";
 import { configSuite } from "./config.js";
 import { respSuite } from "./resp.js";
 import { scaleSuite } from "./scale.js";
@@ -10,6 +11,7 @@ const suites: BenchSuite[] = [
   respSuite,
   configSuite,
   scaleSuite,
+  clientSuite,
 ];
 
 const only = process.argv.slice(2);

@@ -1,0 +1,176 @@
+// From SIGKILL of the master to the first acknowledged write, per client, with Debian's
+// redis-sentinel 7.0.15 (down-after-milliseconds 1000) doing the failover: client-discovery's
+// createRedis against ioredis's built-in sentinel mode (defaults, and with its opt-in
+// failoverDetector), all three writing to the same topology in the same trial.
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createRedis } from "@sentinel-kit/client-discovery";
+import { startRedis, startRedisSentinel, waitFor, type RedisSentinel, type RedisServer } from "@sentinel-kit/testkit";
+import { Redis } from "ioredis";
+import type { BenchSuite } from "./suite.js";
+
+const NAME = "mymaster";
+const DOWN_AFTER_MS = 1000;
+const TRIALS = 5;
+/** Bound on one failover, from the kill to every client's first write. */
+const TRIAL_TIMEOUT_MS = 30_000;
+
+interface Topology {
+  master: RedisServer;
+  replica: RedisServer;
+  sentinels: RedisSentinel[];
+  stop(): Promise<void>;
+}
+
+async function startTopology(): Promise<Topology> {
+  const started: (RedisServer | RedisSentinel)[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((p) => p.stop()));
+  };
+  try {
+    const master = await startRedis();
+    started.push(master);
+    const replica = await startRedis({ replicaOf: { host: master.host, port: master.port } });
+    started.push(replica);
+    const config = [
+      `sentinel monitor ${NAME} ${master.host} ${master.port} 2`,
+      `sentinel down-after-milliseconds ${NAME} ${DOWN_AFTER_MS}`,
+      `sentinel failover-timeout ${NAME} 3000`,
+    ].join("\n");
+    const sentinels: RedisSentinel[] = [];
+    for (let i = 0; i < 3; i++) {
+      const sentinel = await startRedisSentinel({ config });
+      started.push(sentinel);
+      sentinels.push(sentinel);
+    }
+    await waitFor(
+      async () => {
+        for (const s of sentinels) {
+          const info = await s.cli("SENTINEL", "MASTER", NAME);
+          if (!/num-other-sentinels\n2\n/.test(info) || !/num-slaves\n1\n/.test(info)) return false;
+        }
+        return true;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, what: "the sentinels to know each other and the replica" },
+    );
+    return { master, replica, sentinels, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Writes in a loop until stopped; records the first acknowledgement that arrives once the
+ * master is dead (so it can only come from the new master), timed from the SIGKILL.
+ */
+function writeLoop(redis: Redis, kill: { sentAt?: number; deadAt?: number }, stop: () => boolean) {
+  let firstAck: number | undefined;
+  const done = (async () => {
+    for (let n = 0; !stop(); n++) {
+      try {
+        await redis.set(`bench:${n}`, String(n));
+        const now = performance.now();
+        if (kill.sentAt !== undefined && kill.deadAt !== undefined && now > kill.deadAt) {
+          firstAck = now - kill.sentAt;
+          return;
+        }
+      } catch {
+        await sleep(5);
+      }
+    }
+  })();
+  return { done, firstAck: () => firstAck };
+}
+
+type Client = { label: string; redis: Redis; close: () => Promise<void> };
+
+/** A trial's figures: per client, ms from the SIGKILL and ms from the sentinels' promotion. */
+type TrialResult = Map<string, { fromKill: number; fromPromotion: number }>;
+
+async function trial(): Promise<TrialResult> {
+  const topo = await startTopology();
+  const sentinels = topo.sentinels.map((s) => ({ host: s.host, port: s.port }));
+  const discovered = createRedis({ name: NAME, sentinels });
+  const plain = new Redis({ sentinels, name: NAME });
+  const detector = new Redis({ sentinels, name: NAME, failoverDetector: true });
+  const clients: Client[] = [
+    { label: "client-discovery createRedis", redis: discovered.redis, close: () => discovered.close() },
+    { label: "ioredis sentinel mode", redis: plain, close: async () => plain.disconnect() },
+    { label: "ioredis sentinel mode, failoverDetector", redis: detector, close: async () => detector.disconnect() },
+  ];
+  for (const c of clients) c.redis.on("error", () => undefined);
+  const kill: { sentAt?: number; deadAt?: number } = {};
+  let stopped = false;
+  // When a sentinel first announces the confirmed promotion: from then on it answers the
+  // new master, so what comes after is the client's own reaction time.
+  let promotedAt: number | undefined;
+  const observers = sentinels.map((s) => new Redis({ host: s.host, port: s.port, protocol: 2 }));
+  try {
+    for (const observer of observers) {
+      observer.on("message", () => {
+        promotedAt ??= performance.now();
+      });
+      await observer.subscribe("+failover-state-reconf-slaves");
+    }
+    for (const c of clients) await c.redis.set("warm", "1");
+    // Lets ioredis's failover detector subscribe before the kill.
+    await sleep(200);
+    const loops = clients.map((c) => ({ label: c.label, loop: writeLoop(c.redis, kill, () => stopped) }));
+    await sleep(100);
+    kill.sentAt = performance.now();
+    await topo.master.kill();
+    kill.deadAt = performance.now();
+    await waitFor(() => loops.every((l) => l.loop.firstAck() !== undefined), {
+      timeoutMs: TRIAL_TIMEOUT_MS,
+      intervalMs: 10,
+      what: "every client's first write after the kill",
+      detail: () =>
+        loops.map((l) => `${l.label}: ${l.loop.firstAck() === undefined ? "no write yet" : "written"}`).join("; ") +
+        `; sentinels report ${topo.sentinels.map((s) => s.port).join(",")}`,
+    });
+    const sentAt = kill.sentAt;
+    return new Map(
+      loops.map((l) => {
+        const fromKill = l.loop.firstAck()!;
+        return [l.label, { fromKill, fromPromotion: sentAt + fromKill - (promotedAt ?? Number.NaN) }];
+      }),
+    );
+  } finally {
+    stopped = true;
+    for (const observer of observers) observer.disconnect();
+    for (const c of clients) await c.close();
+    await topo.stop();
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+export const clientSuite: BenchSuite = {
+  name: "client",
+  title: `Client failover: SIGKILL of the master to the first acknowledged write (redis-sentinel 7.0, down-after ${DOWN_AFTER_MS} ms, ${TRIALS} trials)`,
+  async run() {
+    const results = new Map<string, { fromKill: number; fromPromotion: number }[]>();
+    for (let i = 0; i < TRIALS; i++) {
+      for (const [label, figures] of await trial()) results.set(label, [...(results.get(label) ?? []), figures]);
+    }
+    const ours = median((results.get("client-discovery createRedis") ?? []).map((r) => r.fromKill));
+    console.log(
+      "| client | kill to first write, per trial (ms) | median ms | median - down-after | ratio to client-discovery | median ms after the sentinels' promotion |",
+    );
+    console.log("|---|---|---:|---:|---:|---:|");
+    for (const [label, figures] of results) {
+      const m = median(figures.map((f) => f.fromKill));
+      const reaction = median(figures.map((f) => f.fromPromotion));
+      console.log(
+        `| ${label} | ${figures.map((f) => Math.round(f.fromKill)).join(", ")} | ${Math.round(m)} | ${Math.round(m - DOWN_AFTER_MS)} | ${(m / ours).toFixed(2)} | ${Math.round(reaction)} |`,
+      );
+    }
+    console.log(
+      "\nThe time to the sentinels' promotion (SDOWN after down-after, ODOWN, election, REPLICAOF NO ONE, INFO confirming it) is redis-sentinel's; the last column is each client's own reaction.",
+    );
+  },
+};
