@@ -1,7 +1,7 @@
 // Interop with Debian's redis-sentinel 7.0.15 (SPEC §2: the same sentinel.conf is read and
 // written by both). Every process is started through the test kit and stopped by pid.
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -14,12 +14,15 @@ import {
 } from "@sentinel-kit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  checkConfigWritable,
   ConfigError,
+  ConfigNotWritableError,
   emptySentinelConfig,
   loadConfig,
   newMasterConfig,
   parseDocument,
   rewriteConfig,
+  strerror,
   type SentinelConfig,
 } from "../src/index.js";
 
@@ -287,6 +290,33 @@ describe("redis-sentinel and config-store refuse the same files", () => {
       }
       expect(ours).toBeDefined();
       expect([ours?.line, ours?.text, ours?.reason]).toEqual([Number(fatal?.[1]), fatal?.[2], fatal?.[3]]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a config file that is not writable", () => {
+  it("gets the message redis-sentinel prints before it exits (sentinel.c sentinelIsRunning)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "config-ro-"));
+    try {
+      const path = join(dir, "sentinel.conf");
+      await writeFile(path, `port ${await freePort()}\nsentinel monitor m 127.0.0.1 6999 2\n`);
+      await chmod(dir, 0o755);
+      // root may write anything, so as root the file is made unwritable for `nobody` instead.
+      const asRoot = process.getuid?.() === 0;
+      await chmod(path, asRoot ? 0o644 : 0o444);
+      const [command, args] = asRoot ? ["runuser", ["-u", "nobody", "--", "redis-sentinel", path]] : ["redis-sentinel", [path]];
+      const output = await new Promise<string>((resolve) => {
+        execFile(command, args, { timeout: 5000 }, (_e, stdout, stderr) => resolve(stdout + stderr));
+      });
+      const line = /# (Sentinel config file .* Exiting\.\.\.)/.exec(output)?.[1];
+      expect(line, output).toBeDefined();
+      const ours = asRoot
+        ? new ConfigNotWritableError(path, "EACCES", strerror({ code: "EACCES" }))
+        : await checkConfigWritable(path).then(() => undefined, (e: unknown) => e);
+      expect(ours).toBeInstanceOf(ConfigNotWritableError);
+      expect((ours as ConfigNotWritableError).message).toBe(line);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
