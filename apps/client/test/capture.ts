@@ -1,7 +1,7 @@
 import type { CliIO } from "../src/index.js";
 
 /** An in-memory {@link CliIO}: what a command printed, as strings. */
-export function captureIO(interactive = false): CliIO & { stdout: () => string; stderr: () => string } {
+export function captureIO(interactive = false, colour = false): CliIO & { stdout: () => string; stderr: () => string } {
   let out = "";
   let err = "";
   return {
@@ -12,7 +12,7 @@ export function captureIO(interactive = false): CliIO & { stdout: () => string; 
       err += text;
     },
     interactive,
-    colour: false,
+    colour,
     stdout: () => out,
     stderr: () => err,
   };

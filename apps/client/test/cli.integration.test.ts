@@ -59,6 +59,17 @@ describe("sentinel-kit-client commands, in-process", () => {
     expect(out).not.toContain("\u001b[");
   });
 
+  it("on a terminal: status is coloured and a drill shows progress on stderr", async () => {
+    const tty = captureIO(true, true);
+    expect(await runCli(["status", ...sentinelArgs], tty)).toBe(ExitCode.ok);
+    expect(tty.stdout()).toContain("\u001b[32mmaster\u001b[0m");
+    const drill = captureIO(true, true);
+    expect(await runCli(["drill", MASTER, ...sentinelArgs, "--duration", "700"], drill)).toBe(ExitCode.ok);
+    expect(drill.stderr()).toMatch(/\r\d+ ms {2}acked \d+ {2}failed 0 {2}master 127\.0\.0\.1:\d+/);
+    expect(drill.stdout()).toMatch(/^master {7}127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+ \(no switch\)\n/);
+    expect(drill.stdout()).toContain("lost         0 acknowledged writes missing");
+  });
+
   it("resolve --json gives the ROLE-verified master and its replicas", async () => {
     const { code, out } = await cli("resolve", MASTER, ...sentinelArgs, "--cross-check", "2", "--json");
     expect(code).toBe(ExitCode.ok);

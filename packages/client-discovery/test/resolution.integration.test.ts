@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { FaultProxy, freePort, startRedis, startRedisSentinel, type RedisServer } from "@sentinel-kit/testkit";
+import { FaultProxy, freePort, startRedis, startRedisSentinel, waitFor, type RedisServer } from "@sentinel-kit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createRedis,
@@ -150,6 +150,38 @@ describe("createRedis edges (SPEC §5.3 exceed items)", () => {
       expect(client.connection.address?.port).toBe(masterAddress.port);
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe("sentinel events are hints, filtered by master name, never trusted alone (S5 step 9, SPEC §5.3)", () => {
+  it("ignores other masters' events and re-resolves on this one's, keeping what the sentinels say", async () => {
+    // A plain redis-server stands in for a sentinel's pub/sub, so the test can publish a
+    // +switch-master that no sentinel would: for another name, and one pointing nowhere.
+    const fake = { host: topo.replicas[1]!.host, port: topo.replicas[1]!.port };
+    const discovery = new SentinelDiscovery({ name: MASTER, sentinels: [fake, ...topo.sentinelAddresses], watchSentinels: 1 });
+    const hints: string[] = [];
+    const changes: string[] = [];
+    discovery.onHint((hint) => hints.push(`${hint.channel} ${hint.masterName}`));
+    discovery.onChange((change) => changes.push(`${change.cause} ${change.to.port}`));
+    discovery.watch();
+    try {
+      expect((await discovery.resolveMaster()).attempts[0]).toMatchObject({ outcome: "error" });
+      await waitFor(async () => (await topo.replicas[1]!.cli("PUBSUB", "NUMSUB", "+switch-master")).endsWith("1"), {
+        timeoutMs: 5000,
+        what: "the subscription",
+      });
+      await topo.replicas[1]!.cli("PUBLISH", "+switch-master", `othermaster 127.0.0.1 1 127.0.0.1 2`);
+      await topo.replicas[1]!.cli("PUBLISH", "+failover-state-reconf-slaves", `master othermaster 127.0.0.1 1`);
+      await topo.replicas[1]!.cli("PUBLISH", "+switch-master", `${MASTER} 127.0.0.1 ${masterAddress.port} 127.0.0.1 1`);
+      await waitFor(() => hints.length > 0, { timeoutMs: 5000, what: "the hint" });
+      // The hint's resolution asks the sentinels, which still name the real master.
+      await discovery.resolveMaster();
+      expect(hints).toEqual([`+switch-master ${MASTER}`]);
+      expect(changes).toEqual([`resolution ${masterAddress.port}`]);
+      expect(discovery.master).toEqual(masterAddress);
+    } finally {
+      discovery.close();
     }
   });
 });
