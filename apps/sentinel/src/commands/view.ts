@@ -10,6 +10,7 @@
  * @module
  */
 import type { RespClientContext } from "@sentinel-kit/resp-protocol";
+import type { HostFacts } from "./info.js";
 
 /**
  * An instance flag, named as `addReplySentinelRedisInstance` prints it. The command layer
@@ -221,7 +222,7 @@ export interface SentinelGlobalConfig {
   readonly sentinelUser: string;
   /** `sentinel-pass`; empty when unset. */
   readonly sentinelPass: string;
-  /** `loglevel`. */
+  /** `loglevel` (Redis 7.0.15's SENTINEL CONFIG neither shows nor sets it; kept for the daemon's own use). */
   readonly loglevel: LogLevelName;
   /** `deny-scripts-reconfig` (SENTINEL SET refuses script changes while true). */
   readonly denyScriptsReconfig: boolean;
@@ -325,6 +326,7 @@ export type GlobalConfigChange =
   | { readonly option: "announce-port"; readonly value: number }
   | { readonly option: "sentinel-user"; readonly value: string }
   | { readonly option: "sentinel-pass"; readonly value: string }
+  /** Never produced by SENTINEL CONFIG SET, which refuses `loglevel` in Redis 7.0.15; for the daemon's own use. */
   | { readonly option: "loglevel"; readonly value: LogLevelName };
 
 /** The answer to SENTINEL IS-MASTER-DOWN-BY-ADDR once the vote, if any, is on disk. */
@@ -405,4 +407,6 @@ export interface CommandContext {
   readonly now: number;
   /** The client that sent the command. */
   readonly client: RespClientContext;
+  /** Host facts for INFO (os, cpu); read from this process at reply time when absent. */
+  readonly host?: HostFacts;
 }

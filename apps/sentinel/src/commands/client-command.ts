@@ -1,0 +1,199 @@
+/**
+ * The CLIENT command (`clientCommand` in Redis 7.0.15's networking.c) over the clients the
+ * RESP server knows. The fields of a CLIENT LIST line that describe Redis's own memory
+ * management (`fd`, `qbuf`, `argv-mem`, `rbs`, `tot-mem`, ...) are printed with the value
+ * a client with nothing buffered has; `cmd` is the full name of the caller's running
+ * command, and the last command's top-level name for the others.
+ *
+ * @module
+ */
+import { INVALID_CLIENT_NAME_ERROR, resp, type RespClientContext, type RespValue } from "@sentinel-kit/resp-protocol";
+import { CLIENT_HELP, helpReply } from "./help.js";
+import { SYNTAX_ERROR, parseLongLong, parseYesNo } from "./parse.js";
+import type { CommandContext } from "./view.js";
+
+const OK = resp.simple("OK");
+
+/**
+ * One CLIENT LIST / CLIENT INFO line (without its newline), field for field as Redis 7.0's
+ * `catClientInfoString`.
+ *
+ * @param current - The full name of the command the client is running, for the caller.
+ */
+export function clientInfoLine(client: RespClientContext, now: number, current?: string): string {
+  const flags = client.subscriptionCount > 0 ? "P" : "N";
+  const age = Math.max(0, Math.floor((now - client.connectedAt) / 1000));
+  const idle = Math.max(0, Math.floor((now - client.lastActiveAt) / 1000));
+  const cmd = current ?? (client.lastCommand === "" ? "NULL" : client.lastCommand);
+  return [
+    `id=${client.id}`,
+    `addr=${client.address}`,
+    `laddr=${client.localAddress}`,
+    "fd=-1",
+    `name=${client.name}`,
+    `age=${age}`,
+    `idle=${idle}`,
+    `flags=${flags}`,
+    "db=0",
+    `sub=${client.channelCount}`,
+    `psub=${client.patternCount}`,
+    "ssub=0",
+    "multi=-1",
+    "qbuf=0",
+    "qbuf-free=0",
+    "argv-mem=0",
+    "multi-mem=0",
+    "rbs=0",
+    "rbp=0",
+    "obl=0",
+    "oll=0",
+    `omem=${client.outputBufferBytes}`,
+    "tot-mem=0",
+    `events=${client.outputBufferBytes > 0 ? "rw" : "r"}`,
+    `cmd=${cmd}`,
+    `user=${client.user ?? "default"}`,
+    "redir=-1",
+    `resp=${client.protocol}`,
+  ].join(" ");
+}
+
+// Redis's client types (`getClientTypeByName`): a sentinel has neither masters nor replicas
+// as clients, so only normal and pubsub ever match.
+const CLIENT_TYPES = new Set(["normal", "slave", "replica", "master", "pubsub"]);
+
+function typeMatches(client: RespClientContext, type: string): boolean {
+  if (type === "pubsub") return client.subscriptionCount > 0;
+  if (type === "normal") return client.subscriptionCount === 0;
+  return false;
+}
+
+function listCommand(ctx: CommandContext, args: readonly string[]): RespValue {
+  let clients = ctx.view.clients();
+  if (args.length === 2 && (args[0] ?? "").toLowerCase() === "type") {
+    const type = (args[1] ?? "").toLowerCase();
+    if (!CLIENT_TYPES.has(type)) return resp.error(`ERR Unknown client type '${args[1] ?? ""}'`);
+    clients = clients.filter((c) => typeMatches(c, type));
+  } else if (args.length > 1 && (args[0] ?? "").toLowerCase() === "id") {
+    const ids = new Set<number>();
+    for (const raw of args.slice(1)) {
+      const id = parseLongLong(raw);
+      if (id === null || id <= 0) return resp.error("ERR Invalid client ID");
+      ids.add(id);
+    }
+    clients = clients.filter((c) => ids.has(c.id));
+  } else if (args.length !== 0) {
+    return resp.error(SYNTAX_ERROR);
+  }
+  const text = clients.map((c) => `${clientInfoLine(c, ctx.now, c.id === ctx.client.id ? "client|list" : undefined)}\n`).join("");
+  return resp.verbatim("txt", text);
+}
+
+interface KillFilter {
+  addr?: string;
+  laddr?: string;
+  id?: number;
+  type?: string;
+  user?: string;
+  skipMe: boolean;
+}
+
+function parseKillFilter(args: readonly string[]): KillFilter | RespValue {
+  const filter: KillFilter = { skipMe: true };
+  if (args.length % 2 !== 0) return resp.error(SYNTAX_ERROR);
+  for (let i = 0; i < args.length; i += 2) {
+    const option = (args[i] ?? "").toLowerCase();
+    const value = args[i + 1] ?? "";
+    if (option === "id") {
+      const id = parseLongLong(value);
+      if (id === null || id <= 0) return resp.error("ERR client-id should be greater than 0");
+      filter.id = id;
+    } else if (option === "type") {
+      const type = value.toLowerCase();
+      if (!CLIENT_TYPES.has(type)) return resp.error(`ERR Unknown client type '${value}'`);
+      filter.type = type;
+    } else if (option === "addr") filter.addr = value;
+    else if (option === "laddr") filter.laddr = value;
+    else if (option === "user") filter.user = value;
+    else if (option === "skipme") {
+      const yes = parseYesNo(value);
+      if (yes === null) return resp.error(SYNTAX_ERROR);
+      filter.skipMe = yes;
+    } else return resp.error(SYNTAX_ERROR);
+  }
+  return filter;
+}
+
+function killCommand(ctx: CommandContext, args: readonly string[]): RespValue {
+  const clients = ctx.view.clients();
+  if (args.length === 1) {
+    // Old form: CLIENT KILL <ip:port>, the caller included, "No such client" when none.
+    const target = clients.find((c) => c.address === args[0]);
+    if (target === undefined) return resp.error("ERR No such client");
+    ctx.actions.killClient(target);
+    return OK;
+  }
+  const filter = parseKillFilter(args);
+  if (!("skipMe" in filter)) return filter;
+  let killed = 0;
+  for (const c of clients) {
+    if (filter.addr !== undefined && c.address !== filter.addr) continue;
+    if (filter.laddr !== undefined && c.localAddress !== filter.laddr) continue;
+    if (filter.id !== undefined && c.id !== filter.id) continue;
+    if (filter.type !== undefined && !typeMatches(c, filter.type)) continue;
+    if (filter.user !== undefined && (c.user ?? "default") !== filter.user) continue;
+    if (filter.skipMe && c.id === ctx.client.id) continue;
+    ctx.actions.killClient(c);
+    killed++;
+  }
+  return resp.integer(killed);
+}
+
+const TRACKING_UNSUPPORTED = "ERR client-side caching is not available on a sentinel";
+
+/**
+ * Runs `CLIENT <subcommand> <args...>` whose arity the dispatcher already checked.
+ *
+ * @param sub - The subcommand in lower case.
+ */
+export function clientSubcommand(sub: string, args: readonly string[], ctx: CommandContext): RespValue {
+  const { client } = ctx;
+  switch (sub) {
+    case "help":
+      return helpReply("CLIENT", CLIENT_HELP);
+    case "id":
+      return resp.integer(client.id);
+    case "getname":
+      return client.name === "" ? resp.nullBulk() : resp.bulk(client.name);
+    case "setname":
+      return client.setName(args[0] ?? "") ? OK : resp.error(INVALID_CLIENT_NAME_ERROR);
+    case "info":
+      return resp.verbatim("txt", `${clientInfoLine(client, ctx.now, "client|info")}\n`);
+    case "list":
+      return listCommand(ctx, args);
+    case "kill":
+      return killCommand(ctx, args);
+    case "getredir":
+      return resp.integer(-1);
+    case "trackinginfo":
+      return resp.map([
+        [resp.bulk("flags"), resp.set([resp.bulk("off")])],
+        [resp.bulk("redirect"), resp.integer(-1)],
+        [resp.bulk("prefixes"), resp.array([])],
+      ]);
+    case "no-evict": {
+      const on = (args[0] ?? "").toLowerCase();
+      return on === "on" || on === "off" ? OK : resp.error(SYNTAX_ERROR);
+    }
+    case "unblock":
+      // No command blocks on a sentinel, so no client is ever unblocked.
+      return parseLongLong(args[0] ?? "") === null ? resp.error("ERR value is not an integer or out of range") : resp.integer(0);
+    case "reply":
+    case "pause":
+    case "unpause":
+    case "caching":
+    case "tracking":
+      return resp.error(sub === "caching" || sub === "tracking" ? TRACKING_UNSUPPORTED : `ERR CLIENT ${sub.toUpperCase()} is not supported by sentinel-kit`);
+    default:
+      return resp.error(`ERR unknown subcommand '${sub}'. Try CLIENT HELP.`);
+  }
+}
