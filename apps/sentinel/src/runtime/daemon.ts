@@ -1,0 +1,484 @@
+import { randomBytes } from "node:crypto";
+import { FileConfigStore, SentinelConfigFile, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
+import { helloPayload } from "@sentinel-kit/gossip";
+import { IoredisLink, LinkReplyError, type InstanceLink, type SentinelTimings } from "@sentinel-kit/health-monitor";
+import {
+  RespServer,
+  helloFields,
+  type RespClientContext,
+  type RespCommand,
+  type RespValue,
+} from "@sentinel-kit/resp-protocol";
+import type {
+  ActionResult,
+  CommandContext,
+  DebugTimings,
+  IsMasterDownReply,
+  LogLevelName,
+  SentinelActions,
+  SentinelView,
+  SimulateFailureFlags,
+} from "../commands/view.js";
+import { SentinelCore } from "../core/sentinel-core.js";
+import type { CommandResult, CoreEffect, CoreEvent, LinkId, MutationCommand } from "../core/types.js";
+import { RedisLog, type LogVerbosity } from "./logger.js";
+import { REDIS_DEBUG_TIMINGS, globalConfigView, masterView } from "./view.js";
+
+/** The command layer's entry point: one command, its context, the reply (undefined: unknown command). */
+export type CommandDispatcher = (
+  command: RespCommand,
+  context: CommandContext,
+) => RespValue | undefined | Promise<RespValue | undefined>;
+
+/** Options of {@link SentinelDaemon.open}. */
+export interface SentinelDaemonOptions {
+  /** Path of sentinel.conf (made absolute before any `dir` change, as Redis does). */
+  readonly configPath: string;
+  /** Extra configuration lines from the command line (`--port 26380` becomes `port 26380`). */
+  readonly overrides?: readonly string[];
+  /** The command layer. */
+  readonly dispatch: CommandDispatcher;
+  /** Health timings; Redis's by default. */
+  readonly timings?: Partial<SentinelTimings>;
+  /** The planner's fast promotion confirmation; on by default. */
+  readonly fastConfirmation?: { readonly probeIntervalMs: number; readonly maxProbes: number } | false;
+  /** Called after SHUTDOWN flushed the config and closed the server; the process should exit. */
+  readonly onShutdown?: () => void;
+}
+
+/** A ConfigStore that reads the file followed by the command line's directives, as Redis loads them. */
+class OverrideStore implements ConfigStore {
+  readonly name: string;
+  readonly #file: FileConfigStore;
+  readonly #extra: string;
+
+  constructor(path: string, overrides: readonly string[]) {
+    this.#file = new FileConfigStore(path);
+    this.name = path;
+    this.#extra = overrides.length === 0 ? "" : `${overrides.join("\n")}\n`;
+  }
+
+  async read(): Promise<string> {
+    const text = await this.#file.read();
+    if (this.#extra === "") return text;
+    return text === "" || text.endsWith("\n") ? text + this.#extra : `${text}\n${this.#extra}`;
+  }
+
+  write(content: string): Promise<void> {
+    return this.#file.write(content);
+  }
+
+  checkWritable(): Promise<void> {
+    return this.#file.checkWritable();
+  }
+
+  readInclude(path: string, includedFrom: string): string {
+    return this.#file.readInclude(path);
+  }
+}
+
+interface LinkSlot {
+  readonly link: InstanceLink;
+  readonly unlisten: () => void;
+}
+
+const HELLO_CHANNEL = "__sentinel__:hello";
+
+/**
+ * The daemon: the core's effects carried out on real sockets, files and timers. Effects run
+ * in order; a persist is awaited before anything after it, so a vote or an epoch is on disk
+ * before the message that carries it leaves.
+ */
+export class SentinelDaemon {
+  readonly #options: SentinelDaemonOptions;
+  readonly #file: SentinelConfigFile;
+  readonly #core: SentinelCore;
+  readonly #log: RedisLog;
+  readonly #links = new Map<LinkId, LinkSlot>();
+  readonly #pendingReplies = new Map<number, (result: CommandResult) => void>();
+  readonly #queue: CoreEffect[][] = [];
+  readonly #server: RespServer;
+  readonly #startedAt = Date.now();
+  readonly #serverRunId = randomBytes(20).toString("hex");
+  #loglevel: LogLevelName;
+  #draining = false;
+  #timer: NodeJS.Timeout | undefined;
+  #nextToken = 1;
+  #stopped = false;
+  #debug: DebugTimings = REDIS_DEBUG_TIMINGS;
+  #simulateFailure: SimulateFailureFlags = { crashAfterElection: false, crashAfterPromotion: false };
+  #stats = { connections: 0, commands: 0, errors: 0, rejected: 0 };
+  #listenPort = 0;
+
+  private constructor(options: SentinelDaemonOptions, file: SentinelConfigFile, config: SentinelConfig, log: RedisLog) {
+    this.#options = options;
+    this.#file = file;
+    this.#log = log;
+    this.#loglevel = config.server.loglevel;
+    this.#core = new SentinelCore(
+      {
+        config,
+        ...(options.timings !== undefined ? { timings: options.timings } : {}),
+        ...(options.fastConfirmation !== undefined ? { fastConfirmation: options.fastConfirmation } : {}),
+      },
+      Date.now(),
+    );
+    const requirepass = config.server.requirepass;
+    this.#server = new RespServer({
+      handler: (command, client) => {
+        this.#stats.commands++;
+        return this.#options.dispatch(command, { view: this.view(), actions: this.#actions, now: Date.now(), client });
+      },
+      ...(requirepass !== undefined && requirepass !== ""
+        ? { authenticate: (user: string, password: string) => user === "default" && password === requirepass }
+        : {}),
+      hello: (client) => helloFields(client, { version: "7.0.15", mode: "sentinel" }),
+      host: bindHost(config.server.bind),
+      port: config.server.port,
+      onConnect: () => {
+        this.#stats.connections++;
+      },
+      onError: (error) => this.#log.log("verbose", `client error: ${error instanceof Error ? error.message : String(error)}`),
+    });
+  }
+
+  /**
+   * Loads the configuration the way redis-sentinel does: refuses a file it could not write
+   * (`ConfigNotWritableError`) or that has a bad line (`ConfigError`, file untouched).
+   */
+  static async open(options: SentinelDaemonOptions): Promise<SentinelDaemon> {
+    const file = await SentinelConfigFile.open(new OverrideStore(options.configPath, options.overrides ?? []));
+    let config = file.config;
+    const log = new RedisLog(config.server.logfile, config.server.loglevel);
+    const generated = config.myid === undefined;
+    if (generated) config = { ...config, myid: randomBytes(20).toString("hex") };
+    const daemon = new SentinelDaemon(options, file, config, log);
+    // sentinelIsRunning: a new id is flushed before anything else.
+    if (generated) await file.save(daemon.#core.config);
+    return daemon;
+  }
+
+  /** The sentinel's id. */
+  get myid(): string {
+    return this.#core.myid;
+  }
+
+  /** The server directives (port, dir, pidfile, daemonize, ...) as loaded. */
+  get serverConfig(): SentinelConfig["server"] {
+    return this.#core.config.server;
+  }
+
+  /** Releases what {@link SentinelDaemon.open} took (the log) without starting. */
+  async close(): Promise<void> {
+    this.#stopped = true;
+    await this.#server.close({ timeoutMs: 0 });
+    this.#log.close();
+  }
+
+  /** The TCP port the daemon listens on. */
+  get port(): number {
+    return this.#listenPort;
+  }
+
+  /** Starts serving and monitoring; resolves once the port is open. */
+  async start(): Promise<void> {
+    const address = await this.#server.listen();
+    this.#listenPort = address.port;
+    this.#log.log("warning", `Sentinel ID is ${this.#core.myid}`);
+    this.#enqueue(this.#core.start(Date.now(), Math.random).effects);
+  }
+
+  /** Flushes the config, closes the server, every link and the log. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    await this.#waitDrained();
+    try {
+      await this.#file.save(this.#core.config);
+    } catch (error) {
+      this.#log.log("warning", `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${String(error)}`);
+    }
+    for (const slot of this.#links.values()) {
+      slot.unlisten();
+      slot.link.destroy();
+    }
+    this.#links.clear();
+    await this.#server.close({ timeoutMs: 500 });
+    this.#log.log("warning", "Sentinel is now ready to exit, bye bye...");
+    this.#log.close();
+  }
+
+  /** The state the command layer reads. */
+  view(): SentinelView {
+    const pending = (link: LinkId): number => this.#links.get(link)?.link.pendingCommands ?? 0;
+    const core = this.#core;
+    const server = this.#server;
+    const daemon = this;
+    return {
+      myid: core.myid,
+      currentEpoch: core.currentEpoch,
+      tiltSince: null,
+      get masters() {
+        return [...core.masters.values()].map((entry) => masterView(core, entry, pending));
+      },
+      scripts: [],
+      simulateFailure: this.#simulateFailure,
+      debug: this.#debug,
+      config: globalConfigView(core, this.#loglevel),
+      get server() {
+        return daemon.#serverInfo();
+      },
+      clients: () => server.clients(),
+    };
+  }
+
+  #serverInfo(): SentinelView["server"] {
+    const clients = this.#server.clients();
+    return {
+      processId: process.pid,
+      runId: this.#serverRunId,
+      tcpPort: this.#listenPort,
+      startedAt: this.#startedAt,
+      executable: process.argv[1] ?? process.execPath,
+      configFile: this.#options.configPath,
+      hz: 10,
+      connectedClients: clients.length,
+      maxClients: 10_000,
+      totalConnectionsReceived: this.#stats.connections,
+      totalCommandsProcessed: this.#stats.commands,
+      totalNetInputBytes: 0,
+      totalNetOutputBytes: 0,
+      rejectedConnections: this.#stats.rejected,
+      pubsubChannels: clients.reduce((n, c) => n + c.channelCount, 0),
+      pubsubPatterns: clients.reduce((n, c) => n + c.patternCount, 0),
+      totalErrorReplies: this.#stats.errors,
+      totalReadsProcessed: 0,
+      totalWritesProcessed: 0,
+    };
+  }
+
+  // ------------------------------------------------------------------ events in
+
+  #feed(event: CoreEvent): void {
+    if (this.#stopped) return;
+    this.#enqueue(this.#core.step(event, Date.now(), Math.random).effects);
+  }
+
+  #request(command: MutationCommand): Promise<CommandResult> {
+    const token = this.#nextToken++;
+    return new Promise((resolve) => {
+      this.#pendingReplies.set(token, resolve);
+      this.#feed({ type: "command", token, command });
+    });
+  }
+
+  readonly #actions: SentinelActions = {
+    monitor: async (name, host, port, quorum) => actionOf(await this.#request({ type: "monitor", name, host, port, quorum })),
+    remove: async (name) => actionOf(await this.#request({ type: "remove", name })),
+    setMasterOptions: async (name, changes) => actionOf(await this.#request({ type: "set", name, changes })),
+    reset: async (pattern) => {
+      const result = await this.#request({ type: "reset", pattern });
+      return result.type === "count" ? result.count : 0;
+    },
+    failover: async (name) => {
+      const result = await this.#request({ type: "failover", name });
+      return result.type === "failover" ? result.outcome : "INPROG";
+    },
+    flushConfig: async () => {
+      const result = await this.#request({ type: "flushconfig" });
+      return result.type === "flushed" && result.ok;
+    },
+    isMasterDownByAddr: async (ip, port, epoch, runid): Promise<IsMasterDownReply> => {
+      const result = await this.#request({ type: "is-master-down", ip, port, epoch, runid });
+      return result.type === "is-master-down" ? result.reply : { down: false, leader: null, leaderEpoch: 0 };
+    },
+    receiveHello: (payload) => this.#feed({ type: "hello-received", payload }),
+    configSet: async (changes) => actionOf(await this.#request({ type: "config-set", changes })),
+    setDebugTimings: (changes) => {
+      this.#debug = { ...this.#debug, ...changes };
+    },
+    simulateFailure: (flags) => {
+      this.#simulateFailure = flags;
+    },
+    shutdown: async () => {
+      await this.stop();
+      this.#options.onShutdown?.();
+      return { ok: true };
+    },
+    killClient: (client: RespClientContext) => {
+      setImmediate(() => client.close());
+    },
+  };
+
+  // ------------------------------------------------------------------ effects out
+
+  #enqueue(effects: readonly CoreEffect[]): void {
+    if (effects.length === 0) return;
+    this.#queue.push([...effects]);
+    if (!this.#draining) void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      for (let batch = this.#queue.shift(); batch !== undefined; batch = this.#queue.shift()) {
+        let saveFailed = false;
+        for (const effect of batch) {
+          if (effect.type === "persist") {
+            saveFailed = !(await this.#save(effect.config));
+          } else {
+            this.#perform(effect, saveFailed);
+          }
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #waitDrained(): Promise<void> {
+    for (let i = 0; i < 200 && (this.#draining || this.#queue.length > 0); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  async #save(config: SentinelConfig): Promise<boolean> {
+    try {
+      await this.#file.save(config);
+      return true;
+    } catch (error) {
+      this.#log.log("warning", "WARNING: Sentinel was not able to save the new configuration on disk!!!");
+      this.#log.log("verbose", String(error));
+      return false;
+    }
+  }
+
+  #perform(effect: Exclude<CoreEffect, { type: "persist" }>, saveFailed: boolean): void {
+    switch (effect.type) {
+      case "create-link":
+        this.#createLink(effect);
+        return;
+      case "destroy-link": {
+        const slot = this.#links.get(effect.link);
+        if (slot === undefined) return;
+        this.#links.delete(effect.link);
+        slot.unlisten();
+        slot.link.destroy();
+        return;
+      }
+      case "connect": {
+        const slot = this.#links.get(effect.link);
+        if (slot === undefined) return;
+        const { link, connection } = effect;
+        slot.link.connect(connection).then(
+          () => this.#links.has(link) && this.#feed({ type: "link-connected", link, connection }),
+          () => this.#links.has(link) && this.#feed({ type: "link-disconnected", link, connection }),
+        );
+        return;
+      }
+      case "close":
+        this.#links.get(effect.link)?.link.close(effect.connection);
+        return;
+      case "send":
+        this.#send(effect);
+        return;
+      case "publish-hello":
+        this.#publishHello(effect);
+        return;
+      case "event":
+        if (effect.level !== "debug") this.#server.publish(effect.name, effect.payload);
+        this.#log.log(effect.level, `${effect.name} ${effect.payload}`);
+        return;
+      case "log":
+        this.#log.log(effect.level, effect.message);
+        return;
+      case "reply": {
+        const resolve = this.#pendingReplies.get(effect.token);
+        if (resolve === undefined) return;
+        this.#pendingReplies.delete(effect.token);
+        resolve(saveFailed && effect.onSaveFailure !== undefined ? effect.onSaveFailure : effect.result);
+        return;
+      }
+      case "set-loglevel":
+        this.#loglevel = effect.level;
+        this.#log.setLevel(effect.level as LogVerbosity);
+        return;
+      case "wake":
+        this.#setTimer(effect.at);
+        return;
+    }
+  }
+
+  #createLink(effect: Extract<CoreEffect, { type: "create-link" }>): void {
+    const link = new IoredisLink({
+      host: effect.address.host,
+      port: effect.address.port,
+      sentinelId: this.#core.myid,
+      ...(effect.authPass !== undefined ? { authPass: effect.authPass } : {}),
+      ...(effect.authUser !== undefined ? { authUser: effect.authUser } : {}),
+    });
+    const id = effect.link;
+    const unlisten = link.onEvent((event) => {
+      if (!this.#links.has(id)) return;
+      if (event.type === "closed") this.#feed({ type: "link-disconnected", link: id, connection: event.connection });
+      else if (event.type === "message") this.#feed({ type: "pubsub-message", link: id, channel: event.channel, message: event.message });
+      else this.#feed({ type: "pubsub-message", link: id, channel: null, message: "" });
+    });
+    this.#links.set(id, { link, unlisten });
+    if (effect.kind === "instance") link.subscribe(HELLO_CHANNEL).catch(() => undefined);
+  }
+
+  #send(effect: Extract<CoreEffect, { type: "send" }>): void {
+    const slot = this.#links.get(effect.link);
+    const { link, expect } = effect;
+    if (slot === undefined) return;
+    slot.link.command(effect.command).then(
+      (reply) => {
+        if (expect.kind !== "none" && this.#links.has(link)) this.#feed({ type: "command-reply", link, expect, reply });
+      },
+      (error: unknown) => {
+        if (expect.kind === "none" || !this.#links.has(link)) return;
+        if (error instanceof LinkReplyError) this.#feed({ type: "command-reply", link, expect, reply: undefined, error: error.reply });
+      },
+    );
+  }
+
+  #publishHello(effect: Extract<CoreEffect, { type: "publish-hello" }>): void {
+    const slot = this.#links.get(effect.link);
+    const { target } = effect;
+    const local = slot?.link.localAddress();
+    if (slot === undefined || (effect.hello.sentinelIp === null && local === undefined)) {
+      this.#feed({ type: "hello-published", target, ok: false });
+      return;
+    }
+    const payload = helloPayload(effect.hello, local ?? "");
+    slot.link.publish(HELLO_CHANNEL, payload).then(
+      () => this.#feed({ type: "hello-published", target, ok: true }),
+      () => this.#feed({ type: "hello-published", target, ok: false }),
+    );
+  }
+
+  #setTimer(at: number): void {
+    if (this.#stopped) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      const pending = new Map<LinkId, number>();
+      for (const [id, slot] of this.#links) pending.set(id, slot.link.pendingCommands);
+      this.#feed({ type: "tick", pending });
+    }, Math.max(0, at - Date.now()));
+  }
+}
+
+function actionOf(result: CommandResult): ActionResult {
+  return result.type === "action" ? result.result : { ok: true };
+}
+
+/** The address to listen on: the first `bind` entry (`*` is every IPv4 address). */
+function bindHost(bind: readonly string[]): string {
+  const first = bind[0]?.replace(/^-/, "");
+  if (first === undefined || first === "*") return "0.0.0.0";
+  if (first === "::*") return "::";
+  return first;
+}
