@@ -1,5 +1,5 @@
 import { constants, readFileSync } from "node:fs";
-import { access, open, rename, stat, unlink } from "node:fs/promises";
+import { access, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ConfigNotWritableError, strerror } from "./errors.js";
 
@@ -53,6 +53,45 @@ export const nodeAtomicWriteFs: AtomicWriteFs = {
 
 let tempCounter = 0;
 
+/** The temp file name of a save of `path` by process `pid`: `.<name>.tmp-<pid>-<n>`. */
+function tempName(path: string, pid: number, n: number): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${pid}-${n}`);
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temp files that saves of `path` by processes that no longer exist left behind
+ * (a crash between creating the temp file and the rename), and returns their paths. Redis
+ * leaves its `mkstemp` files in that case; they pile up next to the config.
+ */
+export async function removeStaleTempFiles(
+  path: string,
+  exists: (pid: number) => boolean = processExists,
+): Promise<string[]> {
+  const prefix = `.${basename(path)}.tmp-`;
+  const pattern = /^(\d+)-\d+$/;
+  const removed: string[] = [];
+  for (const entry of await readdir(dirname(path))) {
+    const m = entry.startsWith(prefix) ? pattern.exec(entry.slice(prefix.length)) : null;
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || exists(pid)) continue;
+    const stale = join(dirname(path), entry);
+    await unlink(stale).catch(() => undefined);
+    removed.push(stale);
+  }
+  return removed;
+}
+
 /**
  * Replaces the file at `path` with `content` so that a crash at any point leaves either the
  * old file or the new one, never a mix (Redis's `rewriteConfigOverwriteFile`): a temp file
@@ -65,7 +104,7 @@ let tempCounter = 0;
 export async function writeFileAtomic(path: string, content: string, fs: AtomicWriteFs = nodeAtomicWriteFs): Promise<void> {
   const dir = dirname(path);
   tempCounter += 1;
-  const temp = join(dir, `.${basename(path)}.tmp-${process.pid}-${tempCounter}`);
+  const temp = tempName(path, process.pid, tempCounter);
   const mode = (await fs.mode(path)) ?? 0o644;
   try {
     await fs.writeNew(temp, Buffer.from(content, "latin1"), mode);

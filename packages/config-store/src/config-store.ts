@@ -1,5 +1,12 @@
 import { resolve } from "node:path";
-import { checkConfigWritable, nodeAtomicWriteFs, readByteString, writeFileAtomic, type AtomicWriteFs } from "./atomic-write.js";
+import {
+  checkConfigWritable,
+  nodeAtomicWriteFs,
+  readByteString,
+  removeStaleTempFiles,
+  writeFileAtomic,
+  type AtomicWriteFs,
+} from "./atomic-write.js";
 import { readFile } from "node:fs/promises";
 import { ConfigNotWritableError } from "./errors.js";
 
@@ -46,9 +53,13 @@ export class FileConfigStore implements ConfigStore {
     return writeFileAtomic(this.name, content, this.fs);
   }
 
-  /** Redis's start-up check that the file is writable. */
-  checkWritable(): Promise<void> {
-    return checkConfigWritable(this.name);
+  /**
+   * Redis's start-up check that the file is writable; then removes temp files that crashed
+   * saves left next to it ({@link removeStaleTempFiles}).
+   */
+  async checkWritable(): Promise<void> {
+    await checkConfigWritable(this.name);
+    await removeStaleTempFiles(this.name);
   }
 
   /** Reads an included file; a relative path is taken from the working directory, as Redis does. */

@@ -20,7 +20,7 @@ export { loadConfig } from "./load.js";
 export type { LoadOptions, LoadedConfig } from "./load.js";
 export { REWRITE_SIGNATURE, rewriteConfig } from "./rewrite.js";
 export type { RewriteOptions } from "./rewrite.js";
-export { checkConfigWritable, nodeAtomicWriteFs, readByteString, writeFileAtomic } from "./atomic-write.js";
+export { checkConfigWritable, nodeAtomicWriteFs, readByteString, removeStaleTempFiles, writeFileAtomic } from "./atomic-write.js";
 export type { AtomicWriteFs } from "./atomic-write.js";
 export { FileConfigStore, MemoryConfigStore } from "./config-store.js";
 export type { ConfigStore } from "./config-store.js";

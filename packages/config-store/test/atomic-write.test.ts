@@ -11,6 +11,7 @@ import {
   InvalidStateError,
   MemoryConfigStore,
   nodeAtomicWriteFs,
+  removeStaleTempFiles,
   SentinelConfigFile,
   writeFileAtomic,
   type AtomicWriteFs,
@@ -59,6 +60,17 @@ describe("writeFileAtomic", () => {
   it("reports a failed directory fsync after the rename", async () => {
     const path = join(dir, "sentinel.conf");
     await expect(writeFileAtomic(path, "new\n", failing("syncDir"))).rejects.toThrow("syncDir failed");
+  });
+});
+
+describe("removeStaleTempFiles", () => {
+  it("removes the temp files of dead processes only", async () => {
+    const path = join(dir, "sentinel.conf");
+    const names = [".sentinel.conf.tmp-111-1", ".sentinel.conf.tmp-222-7", `.sentinel.conf.tmp-${process.pid}-3`, ".other.conf.tmp-111-1", "sentinel.conf"];
+    for (const name of names) await writeFile(join(dir, name), "");
+    const removed = await removeStaleTempFiles(path, (pid) => pid === 222);
+    expect(removed).toEqual([join(dir, ".sentinel.conf.tmp-111-1")]);
+    expect((await readdir(dir)).sort()).toEqual(names.filter((n) => n !== ".sentinel.conf.tmp-111-1").sort());
   });
 });
 

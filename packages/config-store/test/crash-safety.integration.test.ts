@@ -9,7 +9,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emptySentinelConfig, loadConfig, newMasterConfig, parseDocument, rewriteConfig } from "../src/index.js";
+import { readdir } from "node:fs/promises";
+import {
+  emptySentinelConfig,
+  loadConfig,
+  newMasterConfig,
+  parseDocument,
+  removeStaleTempFiles,
+  rewriteConfig,
+} from "../src/index.js";
 
 const LANES = 2;
 const KILLS_PER_LANE = 100;
@@ -59,6 +67,7 @@ describe("atomic save under SIGKILL", () => {
        for (let i = 0; ; i++) await writeFileAtomic(process.argv[2], texts[i % 2]);`,
     );
     const seen = new Set<number>();
+    let leftovers = 0;
     // Lanes run side by side, each on its own file, to keep the test short.
     const lane = async (n: number): Promise<void> => {
       const path = join(dir, `sentinel-${n}.conf`);
@@ -85,9 +94,15 @@ describe("atomic save under SIGKILL", () => {
       }
       const loaded = loadConfig(await readFile(path, "latin1"));
       expect([1, 2]).toContain(loaded.config.currentEpoch);
+      // Kills between creating the temp file and the rename leave it behind; the next
+      // start removes them.
+      leftovers += (await removeStaleTempFiles(path)).length;
+      expect((await readdir(dir)).filter((f) => f.startsWith(`.sentinel-${n}.conf.tmp-`))).toEqual([]);
     };
     await Promise.all(Array.from({ length: LANES }, (_, n) => lane(n)));
-    // Both versions were seen, so kills landed at different points of the loop.
+    // Both versions were seen and temp files were left, so kills landed at different points
+    // of the loop, inside saves too.
     expect(seen.size).toBe(2);
+    expect(leftovers).toBeGreaterThan(0);
   }, 120_000);
 });
