@@ -22,6 +22,8 @@ export interface DrillFlags extends ConnectionFlags, ResolveFlags {
   failOnLost?: boolean;
   /** `--keep-keys`: leave the drill's keys in place. */
   keepKeys?: boolean;
+  /** `--fence <ms>`: client-discovery's `fenceOnFailoverMs`. */
+  fence?: string;
 }
 
 /** What `drill --json` prints. */
@@ -50,6 +52,8 @@ export interface DrillReport {
   readonly lostKeys: readonly string[];
   /** How long the drill wrote, ms. */
   readonly durationMs: number;
+  /** The failover fence used, ms (0 = off). */
+  readonly fenceMs: number;
 }
 
 /** Classifies a failed write. */
@@ -139,10 +143,12 @@ export async function runDrill(name: string, flags: DrillFlags, io: CliIO): Prom
   const duration = positiveInt("--duration", flags.duration, 10_000);
   const failoverAfter = positiveInt("--failover-after", flags.failoverAfter, Math.min(2000, Math.floor(duration / 4)));
   const writeTimeout = positiveInt("--write-timeout", flags.writeTimeout, 1000);
+  const fenceMs = positiveInt("--fence", flags.fence, 0);
   const options = discoveryOptions(name, flags);
   const client = createRedis({
     ...options,
     trust: trustFrom(flags),
+    fenceOnFailoverMs: fenceMs,
     redisOptions: { commandTimeout: writeTimeout, maxRetriesPerRequest: 1 },
   });
   client.redis.on("error", () => undefined);
@@ -218,6 +224,7 @@ export async function runDrill(name: string, flags: DrillFlags, io: CliIO): Prom
       lost: lostKeys.length,
       lostKeys: lostKeys.slice(0, 20),
       durationMs,
+      fenceMs,
     };
     if (flags.json) io.out(JSON.stringify(report) + "\n");
     else io.out(describeDrill(report));
@@ -240,6 +247,7 @@ export function describeDrill(r: DrillReport): string {
     `errors       ${Object.entries(r.errorsByKind).map(([k, n]) => `${k}: ${n}`).join(", ") || "none"}`,
     `unavailable  ${r.unavailable.longestMs} ms (longest gap between acknowledgements, from ${r.unavailable.fromMs} ms)`,
     `lost         ${r.lost} acknowledged writes missing on ${r.masterAfter}${r.lostKeys.length ? ` (e.g. ${r.lostKeys.slice(0, 3).join(", ")})` : ""}`,
+    `fence        ${r.fenceMs > 0 ? `${r.fenceMs} ms` : "off"}`,
   ];
   return lines.join("\n") + "\n";
 }

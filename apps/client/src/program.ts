@@ -66,6 +66,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option("--failover-after <ms>", "when to trigger the failover (default: min(2000, duration/4))")
     .option("--write-timeout <ms>", "a write unanswered this long is an error", "1000")
     .option("--cross-check <n>", "trust a master only with n sentinels agreeing at the highest epoch")
+    .option("--fence <ms>", "stop writing to a master being replaced for up to ms (client-discovery fenceOnFailoverMs)")
     .option("--fail-on-lost", "exit 7 if acknowledged writes were lost")
     .option("--keep-keys", "leave the drill's keys in place")
     .option("--json", "print JSON")

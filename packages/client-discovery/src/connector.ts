@@ -46,12 +46,16 @@ export function createDiscoveryConnector(
     override async connect(): Promise<Socket | TLSSocket> {
       this.connecting = true;
       state.resolving = true;
+      const go = () => this.connecting && !discovery.closed;
       let address: Address;
       try {
-        address =
-          role === "master"
-            ? (await discovery.resolveMasterWithRetry(() => this.connecting && !discovery.closed)).address
-            : await resolveReplicaWithRetry(discovery, () => this.connecting && !discovery.closed);
+        if (role === "master") {
+          address = (await discovery.resolveMasterWithRetry(go)).address;
+          // A fence that started while resolving: resolve again, which waits it out.
+          while (discovery.isFenced(address) && go()) address = (await discovery.resolveMasterWithRetry(go)).address;
+        } else {
+          address = await resolveReplicaWithRetry(discovery, go);
+        }
       } finally {
         state.resolving = false;
       }

@@ -66,6 +66,12 @@ export function createRedis(options: CreateRedisOptions): DiscoveredRedis {
       redis.disconnect(true);
     }
   });
+  const stopFenceListener = discovery.onFence((address) => {
+    if (role !== "master" || connection.resolving || connection.address === undefined) return;
+    if (sameAddress(connection.address, address)) {
+      redis.disconnect(true);
+    }
+  });
   const watchdog = options.watchdog ?? { intervalMs: 1000, timeoutMs: 1000 };
   const stopWatchdog = watchdog === false ? () => undefined : startPingWatchdog(redis, watchdog);
   if (options.watchSwitches ?? true) discovery.watch();
@@ -76,6 +82,7 @@ export function createRedis(options: CreateRedisOptions): DiscoveredRedis {
     async close() {
       stopWatchdog();
       stopChangeListener();
+      stopFenceListener();
       discovery.close();
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -1,6 +1,8 @@
 import { Redis } from "ioredis";
 import { formatAddress, sameAddress, translateAddress, type Address, type AddressMap } from "./address.js";
+import { fenceAfterResolution, fenceBlocks, type Fence } from "./fence.js";
 import {
+  MasterFencedError,
   MasterUnknownError,
   NoAgreementError,
   NoReplicaAvailableError,
@@ -21,7 +23,7 @@ import { selectReplica, type ReplicaInfo, type ReplicaPolicy } from "./replica-c
 import { backoffRetryStrategy, type RetryStrategy } from "./retry.js";
 import { mergeSentinels, moveToFront } from "./sentinel-list.js";
 import { exchange, type ServerAuth } from "./short-connection.js";
-import { HINT_CHANNELS, parseHint, type SentinelHint } from "./switch-event.js";
+import { HINT_CHANNELS, parseHint, PROMOTING_CHANNEL, type SentinelHint } from "./switch-event.js";
 
 /** Settings of a {@link SentinelDiscovery}. */
 export interface DiscoveryOptions {
@@ -53,6 +55,16 @@ export interface DiscoveryOptions {
   readonly watchSentinels?: number;
   /** Re-resolve in the background this often while watching, ms (node-redis `scanInterval`); 0 = off. Default 0. */
   readonly rediscoverIntervalMs?: number;
+  /**
+   * Off by default (0). When a watched sentinel announces it is promoting a replica
+   * (`+failover-state-send-slaveof-noone`), stop using the old master for up to this many
+   * ms, or until the sentinels name another one: writes wait instead of landing on a
+   * master whose acknowledged writes the failover will discard. Redis Sentinel does not
+   * pause the old master, so without this, writes acknowledged in that window are lost.
+   */
+  readonly fenceOnFailoverMs?: number;
+  /** Clock for the fence, ms. Default `performance.now`. */
+  readonly now?: () => number;
 }
 
 /** A verified master. */
@@ -95,6 +107,9 @@ export interface MasterChange {
   readonly cause: "resolution" | "hint" | "readonly" | "rediscovery";
 }
 
+/** Listener of {@link SentinelDiscovery.onFence}: `address` must not be written to for now. */
+export type FenceListener = (address: Address) => void;
+
 /** Listener of {@link SentinelDiscovery.onChange}. */
 export type ChangeListener = (change: MasterChange) => void;
 /** Listener of {@link SentinelDiscovery.onHint}: a failover event for this name from `sentinel`. */
@@ -116,6 +131,8 @@ export class SentinelDiscovery {
   readonly #changeListeners = new Set<ChangeListener>();
   readonly #hintListeners = new Set<HintListener>();
   readonly #wakers = new Set<() => void>();
+  readonly #fenceListeners = new Set<FenceListener>();
+  #fence: Fence | undefined;
   readonly #subscribers: Redis[] = [];
   #rediscoverTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -149,11 +166,25 @@ export class SentinelDiscovery {
     return () => this.#hintListeners.delete(listener);
   }
 
+  /** Whether a failover fence forbids `address` right now (see `fenceOnFailoverMs`). */
+  isFenced(address: Address): boolean {
+    return fenceBlocks(this.#fence, address, this.#now());
+  }
+
+  /**
+   * Calls `listener` when a failover fence starts (`fenceOnFailoverMs`): connections to
+   * that address should close now. Returns an unsubscribe function.
+   */
+  onFence(listener: FenceListener): () => void {
+    this.#fenceListeners.add(listener);
+    return () => this.#fenceListeners.delete(listener);
+  }
+
   /**
    * Resolves and verifies the master once: asks sentinels (S5 steps 1-2, or the cross-check),
    * then runs ROLE on the address (step 3). Concurrent calls share one resolution.
    * Throws {@link NoSentinelReachableError}, {@link MasterUnknownError},
-   * {@link NoAgreementError} or {@link RoleMismatchError}.
+   * {@link NoAgreementError}, {@link RoleMismatchError} or {@link MasterFencedError}.
    */
   resolveMaster(cause: MasterChange["cause"] = "resolution"): Promise<MasterResolution> {
     if (this.#inflight === undefined) {
@@ -295,6 +326,7 @@ export class SentinelDiscovery {
         const hint = parseHint(channel, message);
         if (hint === undefined || hint.masterName !== this.options.name) return;
         for (const listener of this.#hintListeners) listener(hint, sentinel);
+        this.#startFence(hint);
         this.#wakeWaiters();
         // A resolution already running may have asked before the switch: resolve again after it.
         const running = this.#inflight ?? Promise.resolve();
@@ -326,6 +358,18 @@ export class SentinelDiscovery {
   /** Whether {@link close} was called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  #now(): number {
+    return (this.options.now ?? performance.now.bind(performance))();
+  }
+
+  #startFence(hint: SentinelHint): void {
+    const ms = this.options.fenceOnFailoverMs ?? 0;
+    if (ms <= 0 || hint.channel !== PROMOTING_CHANNEL || hint.oldMaster === undefined) return;
+    const address = translateAddress(hint.oldMaster, this.options.natMap);
+    this.#fence = { address, until: this.#now() + ms };
+    for (const listener of this.#fenceListeners) listener(address);
   }
 
   #sentinelAuth(): ServerAuth {
@@ -381,6 +425,11 @@ export class SentinelDiscovery {
       });
       this.#sentinels = mergeSentinels(this.#sentinels, discovered);
     }
+    const now = this.#now();
+    if (fenceBlocks(this.#fence, choice.address, now)) {
+      throw new MasterFencedError(choice.address, Math.round(this.#fence!.until - now));
+    }
+    this.#fence = fenceAfterResolution(this.#fence, choice.address, now);
     await this.verifyRole(choice.address, "master");
     const previous = this.#master;
     this.#master = choice.address;

@@ -105,3 +105,22 @@ export class NoReplicaAvailableError extends Error {
     this.rejected = rejected;
   }
 }
+
+/**
+ * The sentinels still name a master that a failover in progress is replacing (see
+ * `fenceOnFailoverMs`): writing there now would be lost, so resolution waits.
+ */
+export class MasterFencedError extends Error {
+  /** Stable error name, for matching without `instanceof`. */
+  override readonly name = "MasterFencedError";
+  /** The master being replaced. */
+  readonly address: Address;
+  /** ms left until the fence lapses. */
+  readonly remainingMs: number;
+  /** @param address the fenced master @param remainingMs time left */
+  constructor(address: Address, remainingMs: number) {
+    super(`${address.host}:${address.port} is being replaced by a failover; not writing there for ${remainingMs} ms more`);
+    this.address = address;
+    this.remainingMs = remainingMs;
+  }
+}

@@ -17,13 +17,16 @@ export {
   SentinelDiscovery,
   type ChangeListener,
   type DiscoveryOptions,
+  type FenceListener,
   type HintListener,
   type MasterChange,
   type MasterResolution,
   type ReplicaListing,
   type ReplicaResolution,
 } from "./discovery.js";
+export { fenceAfterResolution, fenceBlocks, type Fence } from "./fence.js";
 export {
+  MasterFencedError,
   MasterUnknownError,
   NoAgreementError,
   NoReplicaAvailableError,
@@ -63,6 +66,7 @@ export {
   HINT_CHANNELS,
   parseHint,
   parseSwitchMaster,
+  PROMOTING_CHANNEL,
   RECONF_SLAVES_CHANNEL,
   SWITCH_MASTER_CHANNEL,
   type SentinelHint,

@@ -21,8 +21,15 @@ export const SWITCH_MASTER_CHANNEL = "+switch-master";
  */
 export const RECONF_SLAVES_CHANNEL = "+failover-state-reconf-slaves";
 
+/**
+ * The channel the failover leader publishes on just before it sends REPLICAOF NO ONE to
+ * the chosen replica (SPEC §3, §4.10); the payload is replica details, the old master
+ * after the `@`. Writes the old master acknowledges from then on may be lost.
+ */
+export const PROMOTING_CHANNEL = "+failover-state-send-slaveof-noone";
+
 /** The channels {@link SentinelDiscovery} subscribes to for hints. */
-export const HINT_CHANNELS: readonly string[] = [SWITCH_MASTER_CHANNEL, RECONF_SLAVES_CHANNEL];
+export const HINT_CHANNELS: readonly string[] = [SWITCH_MASTER_CHANNEL, RECONF_SLAVES_CHANNEL, PROMOTING_CHANNEL];
 
 /** A sentinel event that suggests resolving again. */
 export interface SentinelHint {
@@ -32,6 +39,8 @@ export interface SentinelHint {
   readonly masterName: string;
   /** The raw payload. */
   readonly message: string;
+  /** The master being replaced, when the payload names it (`+switch-master`, replica details). */
+  readonly oldMaster?: Address;
 }
 
 /**
@@ -56,7 +65,16 @@ export function parseSwitchMaster(message: string): SwitchMaster | undefined {
 export function parseHint(channel: string, message: string): SentinelHint | undefined {
   if (channel === SWITCH_MASTER_CHANNEL) {
     const event = parseSwitchMaster(message);
-    return event && { channel, masterName: event.masterName, message };
+    return event && { channel, masterName: event.masterName, message, oldMaster: event.from };
+  }
+  if (channel === PROMOTING_CHANNEL) {
+    // Replica details: `slave <ip:port> <ip> <port> @ <master-name> <master-ip> <master-port>`.
+    const parts = message.split(" ");
+    const at = parts.indexOf("@");
+    const [masterName, host, portText] = parts.slice(at + 1);
+    const port = Number(portText);
+    if (parts[0] !== "slave" || at < 0 || !masterName || !host || !Number.isInteger(port)) return undefined;
+    return { channel, masterName, message, oldMaster: { host, port } };
   }
   if (channel === RECONF_SLAVES_CHANNEL) {
     const [type, masterName] = message.split(" ");

@@ -9,6 +9,8 @@ import {
   parseAddress,
   parseInstanceFields,
   parseMasterAddrReply,
+  fenceAfterResolution,
+  fenceBlocks,
   parseHint,
   parseSwitchMaster,
   selectReplica,
@@ -121,11 +123,17 @@ describe("replies and events", () => {
     ["+switch-master", "mymaster 127.0.0.1 6379 127.0.0.1 6380", "mymaster"],
     ["+failover-state-reconf-slaves", "master mymaster 127.0.0.1 6379", "mymaster"],
     ["+failover-state-reconf-slaves", "slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 127.0.0.1 6379", undefined],
+    ["+failover-state-send-slaveof-noone", "slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 127.0.0.1 6379", "mymaster"],
+    ["+failover-state-send-slaveof-noone", "master mymaster 127.0.0.1 6379", undefined],
     ["+sdown", "master mymaster 127.0.0.1 6379", undefined],
     // node-redis subscribes to "switch-master" without the "+": no such channel exists (SPEC §5.2).
     ["switch-master", "mymaster 127.0.0.1 6379 127.0.0.1 6380", undefined],
   ])("hint from %s %s -> %s (SPEC §3 payloads)", (channel, message, name) => {
     expect(parseHint(channel, message)?.masterName).toBe(name);
+  });
+  it("takes the old master from the promotion event's replica details (SPEC §3)", () => {
+    const hint = parseHint("+failover-state-send-slaveof-noone", "slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 10.0.1.1 6379");
+    expect(hint?.oldMaster).toEqual(oldM);
   });
   it("reads GET-MASTER-ADDR-BY-NAME: pair or null (SPEC §1.2)", () => {
     expect(parseMasterAddrReply(["127.0.0.1", "6380"])).toEqual({ host: "127.0.0.1", port: 6380 });
@@ -161,5 +169,24 @@ describe("addresses and retry", () => {
     const strategy = backoffRetryStrategy({ initialDelayMs: 10, maxDelayMs: 50, maxAttempts: 4 });
     const err = new Error("x");
     expect([1, 2, 3, 4, 5].map((n) => strategy(n, err))).toEqual([10, 20, 40, 50, null]);
+  });
+});
+
+describe("failover fence (fenceOnFailoverMs)", () => {
+  const fence = { address: oldM, until: 1000 };
+  it.each([
+    ["the old master before the deadline", oldM, 999, true],
+    ["the old master at the deadline", oldM, 1000, false],
+    ["another master", newM, 10, false],
+  ] as const)("blocks %s: %s", (_what, address, now, blocked) => {
+    expect(fenceBlocks(fence, address, now)).toBe(blocked);
+  });
+  it("no fence blocks nothing", () => {
+    expect(fenceBlocks(undefined, oldM, 0)).toBe(false);
+  });
+  it("is lifted by a resolution to another master or by lapsing, kept otherwise", () => {
+    expect(fenceAfterResolution(fence, newM, 10)).toBeUndefined();
+    expect(fenceAfterResolution(fence, oldM, 1000)).toBeUndefined();
+    expect(fenceAfterResolution(fence, oldM, 10)).toBe(fence);
   });
 });
