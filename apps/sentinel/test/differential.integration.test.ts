@@ -1,0 +1,574 @@
+// Differential test of the command layer against Debian's redis-sentinel 7.0.15 (SPEC §0:
+// "differential tests against it are the best tests"): a real master and replica, a real
+// redis-sentinel monitoring them, and our dispatcher fed a view that mirrors what that
+// sentinel reports. The same commands go to both, in RESP2 and RESP3, and the replies are
+// compared field for field: same types, same field names in the same order, same error
+// texts, same values except those that differ by nature (times, offsets).
+import { connect, type Socket } from "node:net";
+import {
+  RespDecoder,
+  encodeCommand,
+  encodeReply,
+  type RespClientContext,
+  type RespValue,
+  type RespVersion,
+} from "@sentinel-kit/resp-protocol";
+import { startRedis, startRedisSentinel, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchCommand } from "../src/commands/dispatch.js";
+import type {
+  CommandContext,
+  InstanceFlag,
+  MasterView,
+  ReplicaView,
+  SentinelActions,
+  SentinelView,
+} from "../src/commands/view.js";
+
+/** A connection that sends commands and decodes their replies in order. */
+class RawClient {
+  readonly #socket: Socket;
+  readonly #replies: RespValue[] = [];
+  readonly #waiters: Array<(v: RespValue) => void> = [];
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    const decoder = new RespDecoder({
+      onReply: (value) => {
+        const waiter = this.#waiters.shift();
+        if (waiter !== undefined) waiter(value);
+        else this.#replies.push(value);
+      },
+    });
+    socket.on("data", (chunk) => decoder.feed(chunk));
+  }
+
+  static open(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("error", reject);
+      socket.once("connect", () => resolve(new RawClient(socket)));
+    });
+  }
+
+  call(...argv: string[]): Promise<RespValue> {
+    this.#socket.write(encodeCommand(argv));
+    const ready = this.#replies.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply to ${argv.join(" ")}`)), 5000);
+      this.#waiters.push((v) => {
+        clearTimeout(timer);
+        resolve(v);
+      });
+    });
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}
+
+/** What our dispatcher's reply looks like on the wire, decoded by the same decoder. */
+function throughWire(value: RespValue, version: RespVersion): RespValue {
+  const out: RespValue[] = [];
+  new RespDecoder({ onReply: (v) => out.push(v) }).feed(encodeReply(value, version));
+  const [decoded] = out;
+  if (decoded === undefined) throw new Error("nothing decoded");
+  return decoded;
+}
+
+// Values that differ by nature between two processes observed at two moments.
+const VOLATILE = new Set([
+  "last-ping-sent",
+  "last-ok-ping-reply",
+  "last-ping-reply",
+  "info-refresh",
+  "role-reported-time",
+  "slave-repl-offset",
+  "master-link-down-time",
+  "last-hello-message",
+]);
+
+type Shape = string | Shape[] | { map: Array<[string, Shape]> } | { set: Shape[] };
+
+function text(v: RespValue): string {
+  if (v.kind === "bulk") return v.value.toString("utf8");
+  if (v.kind === "simple" || v.kind === "error" || v.kind === "verbatim") return v.value;
+  return `<${v.kind}>`;
+}
+
+/** The comparable form of a reply: kinds everywhere, texts where `exact`, map keys always. */
+function shape(v: RespValue, exact: boolean): Shape {
+  switch (v.kind) {
+    case "simple":
+      return `+${v.value}`;
+    case "error":
+      return `-${v.value}`;
+    case "integer":
+      return exact ? `:${v.value}` : ":int";
+    case "bulk":
+      return exact ? `$${v.value.toString("utf8")}` : "$bulk";
+    case "array":
+      // A RESP2 map is a flat array: a volatile field name makes the next value volatile.
+      return v.value.map((e, i) => {
+        const prev = v.value[i - 1];
+        return shape(e, exact && !(i % 2 === 1 && prev !== undefined && VOLATILE.has(text(prev))));
+      });
+    case "map":
+      return { map: v.value.map(([k, val]) => [text(k), VOLATILE.has(text(k)) ? shape(val, false) : shape(val, exact)]) };
+    case "set":
+      return { set: v.value.map((e) => shape(e, exact)) };
+    default:
+      return `<${v.kind}>`;
+  }
+}
+
+/** The elements of an aggregate reply. */
+function elems(v: RespValue | undefined): readonly RespValue[] {
+  if (v !== undefined && (v.kind === "array" || v.kind === "set" || v.kind === "push")) return v.value;
+  throw new Error(`expected an aggregate, got ${v?.kind}`);
+}
+
+function byText(a: RespValue, b: RespValue): number {
+  const x = encodeReply(a, 3).toString("latin1");
+  const y = encodeReply(b, 3).toString("latin1");
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Sorts what Redis emits in dict order, which changes from one process to the next: the
+ * subcommands of a COMMAND entry (element 10) and of a COMMAND DOCS entry.
+ */
+function canonical(v: RespValue): RespValue {
+  if (v.kind === "array") {
+    const items = v.value.map(canonical);
+    const isEntry = items.length === 10 && items[0]?.kind === "bulk" && items[1]?.kind === "integer";
+    if (isEntry) items[9] = { kind: "array", value: [...elems(items[9])].sort(byText) };
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      const k = items[i];
+      const sub = items[i + 1];
+      if (k !== undefined && text(k) === "subcommands" && sub?.kind === "array") {
+        const pairs: RespValue[][] = [];
+        for (let j = 0; j + 1 < sub.value.length; j += 2) pairs.push([sub.value[j] as RespValue, sub.value[j + 1] as RespValue]);
+        pairs.sort((a, b) => byText(a[0] as RespValue, b[0] as RespValue));
+        items[i + 1] = { kind: "array", value: pairs.flat() };
+      }
+    }
+    return { kind: "array", value: items };
+  }
+  if (v.kind === "set") return { kind: "set", value: v.value.map(canonical) };
+  if (v.kind === "map") {
+    return {
+      kind: "map",
+      value: v.value.map(([k, val]) => {
+        const c = canonical(val);
+        if (text(k) === "subcommands" && c.kind === "map") return [k, { kind: "map", value: [...c.value].sort((a, b) => byText(a[0], b[0])) }] as const;
+        return [k, c] as const;
+      }),
+    };
+  }
+  return v;
+}
+
+/** Reads a RESP2 flat field/value array or a RESP3 map into pairs. */
+function pairs(v: RespValue): Array<[string, string]> {
+  if (v.kind === "map") return v.value.map(([k, val]) => [text(k), text(val)]);
+  if (v.kind !== "array") throw new Error(`expected a map, got ${v.kind}`);
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < v.value.length; i += 2) out.push([text(v.value[i] as RespValue), text(v.value[i + 1] as RespValue)]);
+  return out;
+}
+
+const processes: ManagedProcess[] = [];
+let sentinelPort = 0;
+let masterPort = 0;
+let real2: RawClient;
+let real3: RawClient;
+let ctx: CommandContext;
+
+function ago(fields: Map<string, string>, key: string, now: number): number {
+  const ms = Number(fields.get(key) ?? "0");
+  return now - ms;
+}
+
+function flagSet(fields: Map<string, string>): ReadonlySet<InstanceFlag> {
+  return new Set((fields.get("flags") ?? "").split(",").filter((f) => f !== "") as InstanceFlag[]);
+}
+
+/** Builds our view from what the real sentinel reports, so both describe one topology. */
+async function mirrorView(now: number): Promise<SentinelView> {
+  const m = new Map(pairs(await real2.call("SENTINEL", "MASTER", "mymaster")));
+  const replicas = elems(await real2.call("SENTINEL", "REPLICAS", "mymaster"));
+  const cacheEntries = elems(elems(await real2.call("SENTINEL", "INFO-CACHE", "mymaster"))[1]);
+  const infoOf = (i: number): string | null => {
+    const v = elems(cacheEntries[i])[1];
+    return v?.kind === "bulk" ? v.value.toString() : null;
+  };
+  const replicaViews: ReplicaView[] = replicas.map((rv, i) => {
+    const r = new Map(pairs(rv));
+    return {
+      name: r.get("name") ?? "",
+      ip: r.get("ip") ?? "",
+      port: Number(r.get("port")),
+      runid: r.get("runid") ?? null,
+      flags: flagSet(r),
+      linkPendingCommands: Number(r.get("link-pending-commands")),
+      linkRefcount: Number(r.get("link-refcount")),
+      lastPingSent: 0,
+      lastOkPingReply: ago(r, "last-ok-ping-reply", now),
+      lastPingReply: ago(r, "last-ping-reply", now),
+      sDownSince: null,
+      downAfterMs: Number(r.get("down-after-milliseconds")),
+      infoRefresh: ago(r, "info-refresh", now),
+      roleReported: r.get("role-reported") === "master" ? "master" : "slave",
+      roleReportedTime: ago(r, "role-reported-time", now),
+      infoText: infoOf(i + 1),
+      masterLinkDownTime: Number(r.get("master-link-down-time")),
+      masterLinkUp: r.get("master-link-status") === "ok",
+      masterHost: r.get("master-host") ?? null,
+      masterPort: Number(r.get("master-port")),
+      slavePriority: Number(r.get("slave-priority")),
+      slaveReplOffset: Number(r.get("slave-repl-offset")),
+      replicaAnnounced: r.get("replica-announced") === "1",
+    };
+  });
+  const master: MasterView = {
+    name: "mymaster",
+    ip: m.get("ip") ?? "",
+    port: Number(m.get("port")),
+    runid: m.get("runid") ?? null,
+    flags: flagSet(m),
+    linkPendingCommands: Number(m.get("link-pending-commands")),
+    linkRefcount: Number(m.get("link-refcount")),
+    lastPingSent: 0,
+    lastOkPingReply: ago(m, "last-ok-ping-reply", now),
+    lastPingReply: ago(m, "last-ping-reply", now),
+    sDownSince: null,
+    downAfterMs: Number(m.get("down-after-milliseconds")),
+    infoRefresh: ago(m, "info-refresh", now),
+    roleReported: "master",
+    roleReportedTime: ago(m, "role-reported-time", now),
+    infoText: infoOf(0),
+    oDownSince: null,
+    failoverState: "none",
+    configEpoch: Number(m.get("config-epoch")),
+    quorum: Number(m.get("quorum")),
+    failoverTimeoutMs: Number(m.get("failover-timeout")),
+    parallelSyncs: Number(m.get("parallel-syncs")),
+    masterRebootDownAfterMs: 0,
+    notificationScript: null,
+    clientReconfigScript: null,
+    replicas: replicaViews,
+    sentinels: [],
+    currentAddress: { ip: m.get("ip") ?? "", port: Number(m.get("port")) },
+  };
+  const myid = text(await real2.call("SENTINEL", "MYID"));
+  const me: RespClientContext = {
+    id: 1,
+    name: "",
+    address: "127.0.0.1:50000",
+    localAddress: `127.0.0.1:${sentinelPort}`,
+    protocol: 2,
+    user: "default",
+    authenticated: true,
+    connectedAt: now,
+    subscriptionCount: 0,
+    channelCount: 0,
+    patternCount: 0,
+    lastCommand: "client",
+    lastActiveAt: now,
+    outputBufferBytes: 0,
+    // The RESP server's rule (`clientSetName`): bytes from '!' to '~' only.
+    setName: (name: string) => !/[^!-~]/.test(name),
+    send: () => {},
+    close: () => {},
+  };
+  return {
+    myid,
+    currentEpoch: 0,
+    tiltSince: null,
+    masters: [master],
+    scripts: [],
+    simulateFailure: { crashAfterElection: false, crashAfterPromotion: false },
+    debug: {
+      infoPeriod: 10000,
+      pingPeriod: 1000,
+      askPeriod: 1000,
+      publishPeriod: 2000,
+      defaultDownAfter: 30000,
+      defaultFailoverTimeout: 180000,
+      tiltTrigger: 2000,
+      tiltPeriod: 30000,
+      slaveReconfTimeout: 10000,
+      minLinkReconnectPeriod: 15000,
+      electionTimeout: 10000,
+      scriptMaxRuntime: 60000,
+      scriptRetryDelay: 30000,
+    },
+    config: {
+      resolveHostnames: false,
+      announceHostnames: false,
+      announceIp: "",
+      announcePort: 0,
+      sentinelUser: "",
+      sentinelPass: "",
+      loglevel: "notice",
+      denyScriptsReconfig: true,
+    },
+    server: {
+      processId: process.pid,
+      runId: "0".repeat(40),
+      tcpPort: sentinelPort,
+      startedAt: now,
+      executable: "/usr/bin/sentinel-kit",
+      configFile: "/tmp/sentinel.conf",
+      hz: 10,
+      connectedClients: 2,
+      maxClients: 10000,
+      totalConnectionsReceived: 2,
+      totalCommandsProcessed: 0,
+      totalNetInputBytes: 0,
+      totalNetOutputBytes: 0,
+      rejectedConnections: 0,
+      pubsubChannels: 0,
+      pubsubPatterns: 0,
+      totalErrorReplies: 0,
+      totalReadsProcessed: 0,
+      totalWritesProcessed: 0,
+    },
+    clients: () => [me],
+  };
+}
+
+// The mutations never succeed here: only commands that Redis refuses before mutating, or
+// that do not mutate, are sent to both sides.
+const refusingActions: SentinelActions = {
+  monitor: async () => ({ ok: false, error: "unexpected" }),
+  remove: async () => ({ ok: false, error: "unexpected" }),
+  setMasterOptions: async () => ({ ok: false, error: "unexpected" }),
+  reset: () => 0,
+  failover: () => "INPROG",
+  flushConfig: async () => false,
+  isMasterDownByAddr: async () => ({ down: false, leader: null, leaderEpoch: 0 }),
+  receiveHello: () => {},
+  configSet: async () => ({ ok: false, error: "unexpected" }),
+  setDebugTimings: () => {},
+  simulateFailure: () => {},
+  shutdown: async () => ({ ok: false, error: "unexpected" }),
+  killClient: () => {},
+};
+
+beforeAll(async () => {
+  const master = await startRedis();
+  processes.push(master);
+  masterPort = master.port;
+  processes.push(await startRedis({ replicaOf: { host: "127.0.0.1", port: master.port } }));
+  const sentinel = await startRedisSentinel({
+    config: `sentinel monitor mymaster 127.0.0.1 ${master.port} 2\nsentinel down-after-milliseconds mymaster 5000\n`,
+  });
+  processes.push(sentinel);
+  sentinelPort = sentinel.port;
+  real2 = await RawClient.open(sentinel.port);
+  real3 = await RawClient.open(sentinel.port);
+  await real3.call("HELLO", "3");
+  // Wait until the sentinel has met the replica through the master's INFO and read its INFO.
+  await waitFor(
+    async () => {
+      const replicas = await real2.call("SENTINEL", "REPLICAS", "mymaster");
+      if (replicas.kind !== "array" || replicas.value.length !== 1) return false;
+      const r = new Map(pairs(replicas.value[0] as RespValue));
+      return r.get("runid") !== "" && r.get("master-link-status") === "ok";
+    },
+    { timeoutMs: 20_000, intervalMs: 100, what: "redis-sentinel to discover the replica" },
+  );
+  const now = Date.now();
+  const view = await mirrorView(now);
+  ctx = { view, actions: refusingActions, now, client: view.clients()[0] as RespClientContext };
+}, 60_000);
+
+afterAll(async () => {
+  real2?.close();
+  real3?.close();
+  for (const p of processes.reverse()) await p.stop();
+});
+
+async function both(version: RespVersion, argv: string[]): Promise<[RespValue, RespValue]> {
+  const real = await (version === 2 ? real2 : real3).call(...argv);
+  const ours = throughWire(await dispatchCommand(argv[0] ?? "", argv.slice(1).map((a) => Buffer.from(a)), ctx), version);
+  return [real, ours];
+}
+
+// Commands whose replies must match exactly but for volatile map values. None of them
+// changes the real sentinel's state (refused, or read-only).
+const EXACT: string[][] = [
+  ["PING"],
+  ["PING", "hello"],
+  ["ping", "a", "b"],
+  ["ROLE"],
+  ["GET", "x"],
+  ["config", "get", "maxmemory"],
+  ["SENTINEL"],
+  ["SENTINEL", "foo"],
+  ["sentinel", "Masters", "x"],
+  ["SENTINEL", "MASTERS"],
+  ["SENTINEL", "MASTER", "mymaster"],
+  ["SENTINEL", "MASTER", "nope"],
+  ["SENTINEL", "MASTER"],
+  ["SENTINEL", "REPLICAS", "mymaster"],
+  ["SENTINEL", "SLAVES", "mymaster"],
+  ["SENTINEL", "SENTINELS", "mymaster"],
+  ["SENTINEL", "SENTINELS", "nope"],
+  ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"],
+  ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "nope"],
+  ["SENTINEL", "MYID"],
+  ["SENTINEL", "MYID", "x"],
+  ["SENTINEL", "CKQUORUM", "mymaster"],
+  ["SENTINEL", "CKQUORUM", "nope"],
+  ["SENTINEL", "DEBUG"],
+  ["SENTINEL", "DEBUG", "foo", "1"],
+  ["SENTINEL", "DEBUG", "info-period", "x"],
+  ["SENTINEL", "DEBUG", "info-period"],
+  ["SENTINEL", "CONFIG", "GET", "*"],
+  ["SENTINEL", "CONFIG", "GET", "announce*"],
+  ["SENTINEL", "CONFIG", "GET"],
+  ["SENTINEL", "CONFIG"],
+  ["SENTINEL", "CONFIG", "SET", "foo", "1"],
+  ["SENTINEL", "CONFIG", "SET", "loglevel", "debug"],
+  ["SENTINEL", "CONFIG", "SET", "announce-port", "70000"],
+  ["SENTINEL", "CONFIG", "SET", "resolve-hostnames", "maybe"],
+  ["SENTINEL", "PENDING-SCRIPTS"],
+  ["SENTINEL", "SIMULATE-FAILURE", "HELP"],
+  ["SENTINEL", "SIMULATE-FAILURE", "x"],
+  ["SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", "x", "0", "*"],
+  ["SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", "1", "0", "*"],
+  ["SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1"],
+  ["SENTINEL", "RESET", "nomatch*"],
+  ["SENTINEL", "INFO-CACHE", "nope"],
+  ["SENTINEL", "INFO-CACHE"],
+  ["SENTINEL", "SET", "mymaster", "foo", "1"],
+  ["SENTINEL", "SET", "mymaster", "quorum", "0"],
+  ["SENTINEL", "SET", "mymaster", "quorum", "x"],
+  ["SENTINEL", "SET", "nope", "quorum", "1"],
+  ["SENTINEL", "SET", "mymaster", "notification-script", "/bin/true"],
+  ["SENTINEL", "SET", "mymaster"],
+  ["SENTINEL", "MONITOR", "a", "b", "c", "d"],
+  ["SENTINEL", "MONITOR", "a", "127.0.0.1", "c", "1"],
+  ["SENTINEL", "MONITOR", "a", "1.2.3.4", "5", "0"],
+  ["SENTINEL", "MONITOR", "a", "1.2.3.x", "5", "1"],
+  ["SENTINEL", "MONITOR", "a", "1.2.3.4", "70000", "1"],
+  ["SENTINEL", "MONITOR", "mymaster", "1.2.3.4", "5", "1"],
+  ["SENTINEL", "REMOVE", "nope"],
+  ["SENTINEL", "FAILOVER", "nope"],
+  ["SENTINEL", "HELP"],
+  ["PUBLISH", "foo", "bar"],
+  ["PUBLISH"],
+  ["CLIENT"],
+  ["CLIENT", "foo"],
+  ["CLIENT", "GETNAME"],
+  ["CLIENT", "HELP"],
+  ["CLIENT", "KILL", "1.2.3.4:5"],
+  ["CLIENT", "KILL", "ID", "x"],
+  ["CLIENT", "KILL", "foo", "bar"],
+  ["CLIENT", "KILL", "TYPE", "foo"],
+  ["CLIENT", "KILL", "ID", "999999"],
+  ["CLIENT", "LIST", "TYPE", "foo"],
+  ["CLIENT", "LIST", "ID", "x"],
+  ["CLIENT", "LIST", "foo"],
+  ["CLIENT", "SETNAME", "a b"],
+  ["CLIENT", "GETREDIR"],
+  ["CLIENT", "TRACKINGINFO"],
+  ["CLIENT", "NO-EVICT", "x"],
+  ["COMMAND", "COUNT"],
+  ["COMMAND", "COUNT", "x"],
+  ["COMMAND", "HELP"],
+  ["COMMAND", "foo"],
+  ["COMMAND", "INFO", "foo", "ping", "sentinel|master"],
+  ["COMMAND", "DOCS", "foo"],
+  ["COMMAND", "DOCS", "ping", "sentinel|master", "client"],
+  ["COMMAND", "LIST", "FILTERBY", "x", "y"],
+  ["COMMAND", "LIST", "FILTERBY", "aclcat", "nope"],
+  ["COMMAND", "LIST", "x"],
+  ["COMMAND", "GETKEYS", "sentinel", "masters"],
+  ["COMMAND", "GETKEYS", "foo", "bar"],
+  ["INFO", "foo"],
+  ["SHUTDOWN", "x"],
+  ["SHUTDOWN", "SAVE", "NOSAVE"],
+  ["SHUTDOWN", "ABORT"],
+  ["ACL", "WHOAMI"],
+  ["ACL", "USERS"],
+];
+
+describe("our dispatcher answers like redis-sentinel 7.0.15", () => {
+  for (const version of [2, 3] as const) {
+    it(`matches it command for command in RESP${version}`, async () => {
+      const mismatches: string[] = [];
+      for (const argv of EXACT) {
+        const [real, ours] = await both(version, argv);
+        const a = JSON.stringify(shape(canonical(real), true));
+        const b = JSON.stringify(shape(canonical(ours), true));
+        if (a !== b) mismatches.push(`${argv.join(" ")}\n  real: ${a.slice(0, 400)}\n  ours: ${b.slice(0, 400)}`);
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
+
+  it("serves Redis's own command table: COMMAND, COMMAND LIST and COMMAND DOCS hold the same entries", async () => {
+    for (const version of [2, 3] as const) {
+      const byName = (v: RespValue) =>
+        elems(v).map((e) => encodeReply(canonical(e), version).toString("latin1")).sort();
+      const [realAll, oursAll] = await both(version, ["COMMAND"]);
+      expect(byName(oursAll)).toEqual(byName(realAll));
+      const [realList, oursList] = await both(version, ["COMMAND", "LIST"]);
+      expect(byName(oursList)).toEqual(byName(realList));
+      const [realPattern, oursPattern] = await both(version, ["COMMAND", "LIST", "FILTERBY", "PATTERN", "sentinel|*"]);
+      expect(byName(oursPattern)).toEqual(byName(realPattern));
+      const [realCat, oursCat] = await both(version, ["COMMAND", "LIST", "FILTERBY", "ACLCAT", "admin"]);
+      expect(byName(oursCat)).toEqual(byName(realCat));
+      const docsPairs = (v: RespValue) =>
+        pairsOf(v).map(([k, d]) => encodeReply(k, version).toString("latin1") + encodeReply(canonical(d), version).toString("latin1")).sort();
+      const [realDocs, oursDocs] = await both(version, ["COMMAND", "DOCS"]);
+      expect(docsPairs(oursDocs)).toEqual(docsPairs(realDocs));
+    }
+  });
+
+  it("prints INFO with the same sections, the same fields in the same order, and the same sentinel lines", async () => {
+    const [real, ours] = await both(2, ["INFO"]);
+    const lines = (v: RespValue) => text(v).split("\r\n");
+    const keysOf = (v: RespValue) => lines(v).map((l) => (l.startsWith("master0:") ? l : l.split(":")[0]));
+    expect(keysOf(ours)).toEqual(keysOf(real));
+    const sentinelPart = (v: RespValue) => text(v).slice(text(v).indexOf("# Sentinel"));
+    expect(sentinelPart(ours)).toBe(sentinelPart(real));
+    for (const args of [["INFO", "sentinel"], ["INFO", "server", "cpu"], ["INFO", "all"], ["INFO", "everything"], ["INFO", "default"]]) {
+      const [r, o] = await both(3, args);
+      expect(r.kind).toBe(o.kind);
+      expect(keysOf(o)).toEqual(keysOf(r));
+    }
+  });
+
+  it("prints CLIENT LIST and CLIENT INFO lines with the same fields in the same order", async () => {
+    for (const version of [2, 3] as const) {
+      for (const argv of [["CLIENT", "LIST"], ["CLIENT", "INFO"]]) {
+        const [real, ours] = await both(version, argv);
+        expect(ours.kind).toBe(real.kind);
+        const names = (v: RespValue) => (text(v).split("\n")[0] ?? "").split(" ").map((kv) => kv.slice(0, kv.indexOf("=")));
+        expect(names(ours)).toEqual(names(real));
+        expect(text(ours).endsWith("\n")).toBe(true);
+        expect(text(real).endsWith("\n")).toBe(true);
+      }
+    }
+  });
+
+  it("mirrors a topology the real sentinel still reports (sanity of the fixture)", async () => {
+    const [real] = await both(2, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"]);
+    expect(shape(real, true)).toEqual(["$127.0.0.1", `$${masterPort}`]);
+  });
+});
+
+function pairsOf(v: RespValue): Array<[RespValue, RespValue]> {
+  if (v.kind === "map") return v.value.map(([k, d]) => [k, d]);
+  if (v.kind !== "array") throw new Error(`expected a map, got ${v.kind}`);
+  const out: Array<[RespValue, RespValue]> = [];
+  for (let i = 0; i + 1 < v.value.length; i += 2) out.push([v.value[i] as RespValue, v.value[i + 1] as RespValue]);
+  return out;
+}
