@@ -186,6 +186,30 @@ describe("sentinel events are hints, filtered by master name, never trusted alon
   });
 });
 
+describe("periodic re-discovery (SPEC §5.3, node-redis scanInterval)", () => {
+  it("re-resolves in the background every rediscoverIntervalMs while watching, and stops on close", async () => {
+    let resolutions = 0;
+    const discovery = new SentinelDiscovery({
+      name: MASTER,
+      sentinels: topo.sentinelAddresses,
+      watchSentinels: 0,
+      rediscoverIntervalMs: 100,
+      // Called on every address a sentinel reports; the master's comes once per resolution.
+      natMap: (reported) => {
+        if (reported.port === masterAddress.port) resolutions++;
+        return undefined;
+      },
+    });
+    discovery.watch();
+    await waitFor(() => resolutions >= 3, { timeoutMs: 3000, what: "three background resolutions" });
+    discovery.close();
+    const atClose = resolutions;
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(resolutions - atClose).toBeLessThanOrEqual(1);
+    expect(discovery.master).toEqual(masterAddress);
+  });
+});
+
 describe("sentinel credentials are separate from the data nodes'", () => {
   it("sentinelAuth reaches a password-protected sentinel while the data nodes need none", async () => {
     const guarded = await startRedisSentinel({ config: sentinelConfig(masterAddress.host, masterAddress.port) });
