@@ -87,14 +87,20 @@ function failure(host: CommandHost, client: RespClientContext, error: unknown): 
 
 // Runs `then` on a value that may be a promise, without making the synchronous case async:
 // most commands answer at once and a pipelined batch should go out in one write.
-function chain<T>(value: T | Promise<T>, then: (resolved: T) => Replies | Promise<Replies>, onError: (error: unknown) => Replies): Replies | Promise<Replies> {
-  if (value instanceof Promise) return value.then(then, onError);
+function chain<T>(value: T | PromiseLike<T>, then: (resolved: T) => Replies | Promise<Replies>, onError: (error: unknown) => Replies): Replies | Promise<Replies> {
+  if (isThenable(value)) return Promise.resolve(value).then(then, onError);
   return then(value);
+}
+
+// Any thenable counts, not only this realm's Promise, so a handler may use another promise library.
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 /**
  * Runs one decoded command (name first) for a client; the result is synchronous when every
- * step is. Never throws and never rejects: failures become error replies.
+ * step is. Never rejects: handler and hook failures become error replies (only a throwing
+ * `isKnownCommand` escapes, and the connection treats it as its own fault).
  */
 export function executeCommand(host: CommandHost, client: CommandClient, argv: readonly Buffer[]): Replies | Promise<Replies> {
   const rawName = argv[0];

@@ -229,7 +229,13 @@ export class RespConnection implements CommandClient {
 
   // May the next command run now?
   private get ready(): boolean {
-    return !this.running && !this.discarding && !this.ending && this.socket.writableLength <= this.highWaterMark;
+    return (
+      !this.running &&
+      !this.discarding &&
+      !this.ending &&
+      !this.socket.destroyed &&
+      this.socket.writableLength <= this.highWaterMark
+    );
   }
 
   private processInput(): void {
