@@ -18,10 +18,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dispatchCommand } from "../src/commands/dispatch.js";
 import type {
   CommandContext,
+  FailoverStateName,
   InstanceFlag,
   MasterView,
   ReplicaView,
   SentinelActions,
+  SentinelPeerView,
   SentinelView,
 } from "../src/commands/view.js";
 
@@ -88,6 +90,8 @@ const VOLATILE = new Set([
   "slave-repl-offset",
   "master-link-down-time",
   "last-hello-message",
+  "s-down-time",
+  "o-down-time",
 ]);
 
 type Shape = string | Shape[] | { map: Array<[string, Shape]> } | { set: Shape[] };
@@ -196,72 +200,82 @@ function flagSet(fields: Map<string, string>): ReadonlySet<InstanceFlag> {
   return new Set((fields.get("flags") ?? "").split(",").filter((f) => f !== "") as InstanceFlag[]);
 }
 
+type Fields = Map<string, string>;
+
+function common(f: Fields, now: number) {
+  return {
+    name: f.get("name") ?? "",
+    ip: f.get("ip") ?? "",
+    port: Number(f.get("port")),
+    runid: f.get("runid") === "" ? null : (f.get("runid") ?? null),
+    flags: flagSet(f),
+    linkPendingCommands: Number(f.get("link-pending-commands")),
+    linkRefcount: Number(f.get("link-refcount")),
+    lastPingSent: f.get("last-ping-sent") === "0" ? 0 : ago(f, "last-ping-sent", now),
+    lastOkPingReply: ago(f, "last-ok-ping-reply", now),
+    lastPingReply: ago(f, "last-ping-reply", now),
+    sDownSince: f.has("s-down-time") ? ago(f, "s-down-time", now) : null,
+    downAfterMs: Number(f.get("down-after-milliseconds")),
+  };
+}
+
+function redisCommon(f: Fields, now: number, infoText: string | null) {
+  return {
+    ...common(f, now),
+    infoRefresh: f.get("info-refresh") === "0" ? 0 : ago(f, "info-refresh", now),
+    roleReported: f.get("role-reported") === "master" ? ("master" as const) : ("slave" as const),
+    roleReportedTime: ago(f, "role-reported-time", now),
+    infoText,
+  };
+}
+
 /** Builds our view from what the real sentinel reports, so both describe one topology. */
 async function mirrorView(now: number): Promise<SentinelView> {
-  const m = new Map(pairs(await real2.call("SENTINEL", "MASTER", "mymaster")));
+  const m: Fields = new Map(pairs(await real2.call("SENTINEL", "MASTER", "mymaster")));
   const replicas = elems(await real2.call("SENTINEL", "REPLICAS", "mymaster"));
+  const peers = elems(await real2.call("SENTINEL", "SENTINELS", "mymaster"));
   const cacheEntries = elems(elems(await real2.call("SENTINEL", "INFO-CACHE", "mymaster"))[1]);
+  const addr = elems(await real2.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")).map(text);
   const infoOf = (i: number): string | null => {
     const v = elems(cacheEntries[i])[1];
     return v?.kind === "bulk" ? v.value.toString() : null;
   };
   const replicaViews: ReplicaView[] = replicas.map((rv, i) => {
-    const r = new Map(pairs(rv));
+    const r: Fields = new Map(pairs(rv));
     return {
-      name: r.get("name") ?? "",
-      ip: r.get("ip") ?? "",
-      port: Number(r.get("port")),
-      runid: r.get("runid") ?? null,
-      flags: flagSet(r),
-      linkPendingCommands: Number(r.get("link-pending-commands")),
-      linkRefcount: Number(r.get("link-refcount")),
-      lastPingSent: 0,
-      lastOkPingReply: ago(r, "last-ok-ping-reply", now),
-      lastPingReply: ago(r, "last-ping-reply", now),
-      sDownSince: null,
-      downAfterMs: Number(r.get("down-after-milliseconds")),
-      infoRefresh: ago(r, "info-refresh", now),
-      roleReported: r.get("role-reported") === "master" ? "master" : "slave",
-      roleReportedTime: ago(r, "role-reported-time", now),
-      infoText: infoOf(i + 1),
+      ...redisCommon(r, now, infoOf(i + 1)),
       masterLinkDownTime: Number(r.get("master-link-down-time")),
       masterLinkUp: r.get("master-link-status") === "ok",
-      masterHost: r.get("master-host") ?? null,
+      masterHost: r.get("master-host") === "?" ? null : (r.get("master-host") ?? null),
       masterPort: Number(r.get("master-port")),
       slavePriority: Number(r.get("slave-priority")),
       slaveReplOffset: Number(r.get("slave-repl-offset")),
       replicaAnnounced: r.get("replica-announced") === "1",
     };
   });
+  const peerViews: SentinelPeerView[] = peers.map((pv) => {
+    const p: Fields = new Map(pairs(pv));
+    return {
+      ...common(p, now),
+      lastHelloMessage: ago(p, "last-hello-message", now),
+      votedLeader: p.get("voted-leader") === "?" ? null : (p.get("voted-leader") ?? null),
+      votedLeaderEpoch: Number(p.get("voted-leader-epoch")),
+    };
+  });
   const master: MasterView = {
-    name: "mymaster",
-    ip: m.get("ip") ?? "",
-    port: Number(m.get("port")),
-    runid: m.get("runid") ?? null,
-    flags: flagSet(m),
-    linkPendingCommands: Number(m.get("link-pending-commands")),
-    linkRefcount: Number(m.get("link-refcount")),
-    lastPingSent: 0,
-    lastOkPingReply: ago(m, "last-ok-ping-reply", now),
-    lastPingReply: ago(m, "last-ping-reply", now),
-    sDownSince: null,
-    downAfterMs: Number(m.get("down-after-milliseconds")),
-    infoRefresh: ago(m, "info-refresh", now),
-    roleReported: "master",
-    roleReportedTime: ago(m, "role-reported-time", now),
-    infoText: infoOf(0),
-    oDownSince: null,
-    failoverState: "none",
+    ...redisCommon(m, now, infoOf(0)),
+    oDownSince: m.has("o-down-time") ? ago(m, "o-down-time", now) : null,
+    failoverState: (m.get("failover-state") ?? "none") as FailoverStateName,
     configEpoch: Number(m.get("config-epoch")),
     quorum: Number(m.get("quorum")),
     failoverTimeoutMs: Number(m.get("failover-timeout")),
     parallelSyncs: Number(m.get("parallel-syncs")),
     masterRebootDownAfterMs: 0,
-    notificationScript: null,
-    clientReconfigScript: null,
+    notificationScript: m.get("notification-script") ?? null,
+    clientReconfigScript: m.get("client-reconfig-script") ?? null,
     replicas: replicaViews,
-    sentinels: [],
-    currentAddress: { ip: m.get("ip") ?? "", port: Number(m.get("port")) },
+    sentinels: peerViews,
+    currentAddress: { ip: addr[0] ?? "", port: Number(addr[1]) },
   };
   const myid = text(await real2.call("SENTINEL", "MYID"));
   const me: RespClientContext = {
@@ -563,6 +577,88 @@ describe("our dispatcher answers like redis-sentinel 7.0.15", () => {
     const [real] = await both(2, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"]);
     expect(shape(real, true)).toEqual(["$127.0.0.1", `$${masterPort}`]);
   });
+});
+
+/**
+ * Compares our replies with the real ones on a view mirrored just before; the real state may
+ * move between the two (a ping answered, a flag set), so a mismatch is retried on a fresh
+ * mirror a bounded number of times before it counts.
+ */
+async function compareMirrored(commands: string[][]): Promise<string[]> {
+  let mismatches: string[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    mismatches = [];
+    const now = Date.now();
+    const view = await mirrorView(now);
+    ctx = { view, actions: refusingActions, now, client: view.clients()[0] as RespClientContext };
+    for (const version of [2, 3] as const) {
+      for (const argv of commands) {
+        const [real, ours] = await both(version, argv);
+        const a = JSON.stringify(shape(canonical(real), true));
+        const b = JSON.stringify(shape(canonical(ours), true));
+        if (a !== b) mismatches.push(`RESP${version} ${argv.join(" ")}\n  real: ${a}\n  ours: ${b}`);
+      }
+    }
+    if (mismatches.length === 0) return [];
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return mismatches;
+}
+
+async function masterFlags(client: RawClient): Promise<string> {
+  return new Map(pairs(await client.call("SENTINEL", "MASTER", "mymaster"))).get("flags") ?? "";
+}
+
+const STATE_COMMANDS = [
+  ["SENTINEL", "MASTERS"],
+  ["SENTINEL", "MASTER", "mymaster"],
+  ["SENTINEL", "REPLICAS", "mymaster"],
+  ["SENTINEL", "SENTINELS", "mymaster"],
+  ["SENTINEL", "CKQUORUM", "mymaster"],
+  ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"],
+  ["INFO", "sentinel"],
+];
+
+describe("our instance maps follow redis-sentinel 7.0.15 through other states", () => {
+  let other: RawClient | undefined;
+  afterAll(() => other?.close());
+
+  it("with another sentinel: SENTINELS, CKQUORUM and the sentinels count", async () => {
+    const second = await startRedisSentinel({
+      config: `sentinel monitor mymaster 127.0.0.1 ${masterPort} 2\nsentinel down-after-milliseconds mymaster 1000\n`,
+    });
+    processes.push(second);
+    other = await RawClient.open(second.port);
+    expect(await real2.call("SENTINEL", "SET", "mymaster", "down-after-milliseconds", "1000")).toEqual({ kind: "simple", value: "OK" });
+    await waitFor(async () => elems(await real2.call("SENTINEL", "SENTINELS", "mymaster")).length === 1, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      what: "the two sentinels to meet through hello messages",
+    });
+    expect(await compareMirrored(STATE_COMMANDS)).toEqual([]);
+  }, 30_000);
+
+  it("with the replica down: s_down, disconnected and s-down-time in their places", async () => {
+    await processes[1]?.stop();
+    await waitFor(
+      async () => {
+        const r = elems(await real2.call("SENTINEL", "REPLICAS", "mymaster"))[0];
+        return r !== undefined && (new Map(pairs(r)).get("flags") ?? "").includes("s_down");
+      },
+      { timeoutMs: 15_000, intervalMs: 100, what: "redis-sentinel to see the replica subjectively down" },
+    );
+    expect(await compareMirrored(STATE_COMMANDS)).toEqual([]);
+  }, 30_000);
+
+  it("with the master objectively down: o_down, s-down-time and o-down-time in their places", async () => {
+    await processes[0]?.stop();
+    await waitFor(async () => (await masterFlags(real2)).includes("o_down"), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      what: "redis-sentinel to see the master objectively down",
+    });
+    expect(await compareMirrored([...STATE_COMMANDS, ["SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", "1", "0", "*"]])).toEqual([]);
+  }, 30_000);
 });
 
 function pairsOf(v: RespValue): Array<[RespValue, RespValue]> {
