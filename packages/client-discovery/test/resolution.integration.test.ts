@@ -40,6 +40,27 @@ describe("resolution against redis-sentinel 7.0 (SPEC §5.1)", () => {
     expect(new Set(discovery.sentinels.map((s) => s.port))).toEqual(new Set([dead.port, ...topo.sentinelAddresses.map((s) => s.port)]));
   });
 
+  it("a black-holed sentinel costs one short deadline, not a hang (S5 step 1)", async () => {
+    const holed = await FaultProxy.start({ target: topo.sentinelAddresses[0]!, mode: { kind: "blackhole" } });
+    try {
+      const discovery = new SentinelDiscovery({
+        name: MASTER,
+        sentinels: [{ host: "127.0.0.1", port: holed.port }, topo.sentinelAddresses[1]!],
+        sentinelTimeoutMs: 200,
+      });
+      const started = performance.now();
+      const resolution = await discovery.resolveMaster();
+      const elapsed = performance.now() - started;
+      expect(resolution.address).toEqual(masterAddress);
+      expect(resolution.attempts[0]).toMatchObject({ outcome: "unreachable", detail: "no reply within 200 ms" });
+      expect(elapsed).toBeGreaterThanOrEqual(190);
+      expect(elapsed).toBeLessThan(1500);
+      expect(discovery.sentinels[0]).toEqual(topo.sentinelAddresses[1]);
+    } finally {
+      await holed.close();
+    }
+  });
+
   it("cross-check mode reports the config epoch and the agreeing sentinels", async () => {
     const discovery = new SentinelDiscovery({ name: MASTER, sentinels: topo.sentinelAddresses, trust: { minAgreeing: 3 } });
     const resolution = await discovery.resolveMaster();

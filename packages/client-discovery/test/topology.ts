@@ -74,10 +74,13 @@ export async function startTopology(options: { replicas?: number; proxyMaster?: 
           if (get("num-other-sentinels") !== "2" || get("num-slaves") !== String(replicas.length)) return false;
           const list = (await sentinelCall(s, "REPLICAS", MASTER)) as string[][];
           if (!list.every((r) => r[r.indexOf("flags") + 1] === "slave" && r[r.indexOf("master-link-status") + 1] === "ok")) return false;
+          // A sentinel learned from a hello is "disconnected" until its link comes up.
+          const peers = (await sentinelCall(s, "SENTINELS", MASTER)) as string[][];
+          if (!peers.every((p) => p[p.indexOf("flags") + 1] === "sentinel")) return false;
         }
         return true;
       },
-      { timeoutMs: 20_000, intervalMs: 200, what: "sentinels to discover each other and the replicas" },
+      { timeoutMs: 20_000, intervalMs: 200, what: "sentinels to discover and link to each other and the replicas" },
     );
     return { master, replicas, sentinels, sentinelAddresses, masterProxy, stop };
   } catch (error) {
