@@ -44,6 +44,11 @@ export interface SentinelDaemonOptions {
   readonly fastConfirmation?: { readonly probeIntervalMs: number; readonly maxProbes: number } | false;
   /** Called after SHUTDOWN flushed the config and closed the server; the process should exit. */
   readonly onShutdown?: () => void;
+  /**
+   * SENTINEL SIMULATE-FAILURE fired (`sentinelSimFailureCrash`): by default the process
+   * exits with 99 at once, as Redis does, without carrying out anything after the event.
+   */
+  readonly onSimulatedCrash?: () => never;
 }
 
 /** A ConfigStore that reads the file followed by the command line's directives, as Redis loads them. */
@@ -389,6 +394,13 @@ export class SentinelDaemon {
       case "event":
         if (effect.level !== "debug") this.#server.publish(effect.name, effect.payload);
         this.#log.log(effect.level, `${effect.name} ${effect.payload}`);
+        if (
+          (effect.name === "+elected-leader" && this.#simulateFailure.crashAfterElection) ||
+          (effect.name === "+promoted-slave" && this.#simulateFailure.crashAfterPromotion)
+        ) {
+          this.#log.log("warning", "Sentinel CRASH because of SENTINEL simulate-failure");
+          (this.#options.onSimulatedCrash ?? (() => process.exit(99)))();
+        }
         return;
       case "log":
         this.#log.log(effect.level, effect.message);

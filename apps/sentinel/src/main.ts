@@ -1,0 +1,8 @@
+import { dispatchCommand } from "./commands/dispatch.js";
+import { runSentinel } from "./cli.js";
+
+// The executable: `sentinel-kit <sentinel.conf> [--<directive> <value> ...]`.
+process.exitCode = await runSentinel(process.argv.slice(2), (command, context) =>
+  dispatchCommand(command.rawName, command.args, context),
+);
+process.exit();

@@ -1,0 +1,165 @@
+// Failover end to end with real processes: redis-server master and two replicas, three
+// sentinel-kit daemons (the built bin), an ioredis client in sentinel mode. The scenarios
+// share one topology and run in order; each leaves a healthy master for the next.
+import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventLog, ask, fields, masterPort, readConf, restartDaemon, startDaemon, type Daemon } from "./harness/processes.js";
+
+const CONFIG = (masterPortNumber: number): string =>
+  `sentinel monitor mymaster 127.0.0.1 ${masterPortNumber} 2
+sentinel down-after-milliseconds mymaster 1000
+sentinel failover-timeout mymaster 3000
+`;
+
+let redis: RedisServer[] = [];
+let daemons: Daemon[] = [];
+let client: Redis | undefined;
+
+function byPort(port: number): RedisServer {
+  const found = redis.find((r) => r.port === port);
+  if (found === undefined) throw new Error(`no redis on ${port}`);
+  return found;
+}
+
+async function agreedMaster(except: number, timeoutMs: number, alive = daemons): Promise<number> {
+  let agreed = 0;
+  await waitFor(
+    async () => {
+      const ports = await Promise.all(alive.map((d) => masterPort(d.port)));
+      agreed = ports[0] ?? 0;
+      return ports.every((p) => p !== null && p !== except && p === agreed);
+    },
+    { timeoutMs, what: `the daemons to agree on a master other than ${except}` },
+  );
+  return agreed;
+}
+
+async function isReplicaOf(server: RedisServer, port: number): Promise<boolean> {
+  const info = await server.cli("INFO", "replication").catch(() => "");
+  return info.includes("role:slave") && info.includes(`master_port:${port}`);
+}
+
+describe("sentinel-kit fails over real redis-server instances", () => {
+  beforeAll(async () => {
+    const master = await startRedis();
+    redis = [master];
+    for (let i = 0; i < 2; i++) redis.push(await startRedis({ replicaOf: { host: master.host, port: master.port } }));
+    for (let i = 0; i < 3; i++) daemons.push(await startDaemon(CONFIG(master.port)));
+    // Every daemon knows both replicas and both other daemons (SPEC §4.4, §4.5).
+    await waitFor(
+      async () => {
+        const views = await Promise.all(daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").catch(() => null)));
+        return views.every((v) => v !== null && fields(v)["num-slaves"] === "2" && fields(v)["num-other-sentinels"] === "2");
+      },
+      { timeoutMs: 15_000, what: "the daemons to discover the replicas and each other" },
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.disconnect();
+    await Promise.all(daemons.map((d) => d.process.stop()));
+    await Promise.all(redis.map((r) => r.stop()));
+  }, 30_000);
+
+  it("master SIGKILLed: the three agree on the promoted replica, ioredis follows, the old master comes back as a replica", async () => {
+    const old = redis[0]!;
+    client = new Redis({
+      sentinels: daemons.map((d) => ({ host: "127.0.0.1", port: d.port })),
+      name: "mymaster",
+      maxRetriesPerRequest: 50,
+    });
+    client.on("error", () => undefined);
+    await client.set("k", "before");
+    const killedAt = Date.now();
+    await old.kill();
+    const promoted = await agreedMaster(old.port, 15_000);
+    expect([redis[1]!.port, redis[2]!.port]).toContain(promoted);
+    const switchMs = Date.now() - killedAt;
+    // The client re-resolves through the daemons and writes to the new master.
+    await waitFor(async () => (await client!.set("k", "after").catch(() => null)) === "OK", { timeoutMs: 10_000, what: "a write through ioredis" });
+    expect(await byPort(promoted).cli("GET", "k")).toBe("after");
+    const other = redis.find((r) => r.port !== promoted && r.port !== old.port)!;
+    await waitFor(() => isReplicaOf(other, promoted), { timeoutMs: 10_000, what: "the other replica to follow the new master" });
+    // SPEC §4.12: the old master, restarted as a master, is converted (after 4 publish periods).
+    const restarted = await startRedis({ port: old.port, dir: old.dir });
+    redis[0] = restarted;
+    await waitFor(() => isReplicaOf(restarted, promoted), { timeoutMs: 30_000, what: "the old master to be converted to a replica" });
+    expect(switchMs).toBeLessThan(10_000);
+  }, 90_000);
+
+  it("all three restarted recover master address, epochs, replicas and sentinels from their files", async () => {
+    const before = await Promise.all(daemons.map(async (d) => fields(await ask(d.port, "SENTINEL", "MASTER", "mymaster"))));
+    const epochs = await Promise.all(daemons.map(async (d) => readConf(d).match(/current-epoch (\d+)/)?.[1]));
+    await Promise.all(daemons.map((d) => d.process.stop()));
+    for (const d of daemons) await restartDaemon(d);
+    for (const [i, d] of daemons.entries()) {
+      const after = fields(await ask(d.port, "SENTINEL", "MASTER", "mymaster"));
+      expect(after["port"]).toBe(before[i]!["port"]);
+      expect(after["config-epoch"]).toBe(before[i]!["config-epoch"]);
+      expect(Number(after["config-epoch"])).toBeGreaterThan(0);
+      expect(after["num-slaves"]).toBe("2");
+      expect(after["num-other-sentinels"]).toBe("2");
+      expect(readConf(d)).toContain(`sentinel current-epoch ${epochs[i]}`);
+    }
+  }, 60_000);
+
+  it("SENTINEL FAILOVER on one daemon: a clean switch with no SDOWN", async () => {
+    const current = (await masterPort(daemons[0]!.port))!;
+    const logs = await Promise.all(daemons.map((d) => EventLog.open(d.port)));
+    try {
+      // The restarted daemons first need fresh INFO from the replicas to pick one.
+      await waitFor(async () => (await ask(daemons[1]!.port, "SENTINEL", "FAILOVER", "mymaster").catch((e: Error) => e.message)) === "OK", {
+        timeoutMs: 15_000,
+        what: "SENTINEL FAILOVER to be accepted",
+      });
+      const promoted = await agreedMaster(current, 10_000);
+      expect(promoted).not.toBe(current);
+      // As in Redis: the old master is a replica that reports master; converted after 8 s.
+      await waitFor(() => isReplicaOf(byPort(current), promoted), { timeoutMs: 30_000, what: "the old master to be demoted" });
+      // No instance of the failover is ever SDOWN (a peer restarted just before may be).
+      const sdowns = logs.flatMap((l) => l.events.filter((e) => e.channel === "+sdown" && !e.message.startsWith("sentinel ")));
+      expect(sdowns).toEqual([]);
+      expect(logs[1]!.has("+switch-master")).toBe(true);
+    } finally {
+      for (const l of logs) l.close();
+    }
+  }, 60_000);
+
+  it("master paused with SIGSTOP longer than down-after: failover, and the old master is demoted once resumed", async () => {
+    const current = (await masterPort(daemons[0]!.port))!;
+    const paused = byPort(current);
+    await paused.pause();
+    let promoted: number;
+    try {
+      promoted = await agreedMaster(current, 15_000);
+    } finally {
+      await paused.resume();
+    }
+    await waitFor(() => isReplicaOf(paused, promoted), { timeoutMs: 30_000, what: "the resumed old master to be demoted" });
+  }, 60_000);
+
+  it("leader SIGKILLed right after +elected-leader: another daemon completes in a later epoch", async () => {
+    const current = (await masterPort(daemons[0]!.port))!;
+    for (const d of daemons) expect(await ask(d.port, "SENTINEL", "SIMULATE-FAILURE", "CRASH-AFTER-ELECTION")).toBe("OK");
+    await byPort(current).kill();
+    let crashed: Daemon | undefined;
+    await waitFor(
+      () => {
+        crashed = daemons.find((d) => d.process.exited);
+        return crashed !== undefined;
+      },
+      { timeoutMs: 15_000, what: "the elected leader to crash" },
+    );
+    expect(crashed!.process.exitStatus?.code).toBe(99);
+    const survivors = daemons.filter((d) => d !== crashed);
+    // SIMULATE-FAILURE clears the flags before reading its arguments; HELP sets none.
+    for (const d of survivors) await ask(d.port, "SENTINEL", "SIMULATE-FAILURE", "HELP");
+    const epochBefore = Number(fields(await ask(survivors[0]!.port, "SENTINEL", "MASTER", "mymaster"))["config-epoch"]);
+    const promoted = await agreedMaster(current, 30_000, survivors);
+    const after = fields(await ask(survivors[0]!.port, "SENTINEL", "MASTER", "mymaster"));
+    expect(Number(after["config-epoch"])).toBeGreaterThan(epochBefore + 1);
+    expect(promoted).not.toBe(current);
+    await restartDaemon(crashed!);
+  }, 60_000);
+});

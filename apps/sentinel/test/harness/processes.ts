@@ -1,0 +1,111 @@
+// Real processes for the integration tests: sentinel-kit daemons started from the built
+// bin (`node apps/sentinel/bin/sentinel-kit.js <conf>`), each in its own directory.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, startProcess, type ManagedProcess } from "@sentinel-kit/testkit";
+import { Redis } from "ioredis";
+
+/** The executable, as a user runs it from a clone. */
+export const BIN = fileURLToPath(new URL("../../bin/sentinel-kit.js", import.meta.url));
+const DIST_MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+
+/** Integration tests run the built daemon: say so clearly when it was not built. */
+export function requireDist(): void {
+  if (!existsSync(DIST_MAIN)) {
+    throw new Error(`${DIST_MAIN} is missing: build first (\`pnpm build\` at the root, or \`cd apps/sentinel && pnpm exec tsc -b\`)`);
+  }
+}
+
+/** A running sentinel-kit daemon and where its files are. */
+export interface Daemon {
+  process: ManagedProcess;
+  readonly port: number;
+  readonly dir: string;
+  readonly confPath: string;
+}
+
+/** Starts a daemon on `config` (port, bind and a log file are added) in a new directory. */
+export async function startDaemon(config: string): Promise<Daemon> {
+  requireDist();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "sentinel-kit-it-"));
+  const confPath = join(dir, "sentinel.conf");
+  writeFileSync(confPath, `port ${port}\nbind 127.0.0.1\n${config}`);
+  return { process: await spawnDaemon(port, dir, confPath), port, dir, confPath };
+}
+
+/** Starts the daemon again on its own files (after a stop or a crash). */
+export async function restartDaemon(daemon: Daemon): Promise<void> {
+  daemon.process = await spawnDaemon(daemon.port, daemon.dir, daemon.confPath);
+}
+
+function spawnDaemon(port: number, dir: string, confPath: string): Promise<ManagedProcess> {
+  return startProcess({ command: process.execPath, args: [BIN, confPath], port, dir, name: "sentinel-kit" });
+}
+
+/** The file as it is now. */
+export function readConf(daemon: Daemon): string {
+  return readFileSync(daemon.confPath, "utf8");
+}
+
+/** One command to a daemon over a short-lived connection (RESP2, as redis-cli speaks it). */
+export async function ask(port: number, ...args: string[]): Promise<unknown> {
+  const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, protocol: 2, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    return await client.call(args[0] ?? "PING", ...args.slice(1));
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** GET-MASTER-ADDR-BY-NAME's port, or null when the daemon does not answer. */
+export async function masterPort(port: number, name = "mymaster"): Promise<number | null> {
+  try {
+    const reply = (await ask(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name)) as string[] | null;
+    return reply === null ? null : Number(reply[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** A flat field list (RESP2 map) as an object. */
+export function fields(reply: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const list = reply as string[];
+  for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = String(list[i + 1]);
+  return out;
+}
+
+/** Collects every event a daemon publishes (PSUBSCRIBE *), with its arrival time. */
+export class EventLog {
+  readonly events: { at: number; channel: string; message: string }[] = [];
+  readonly #client: Redis;
+
+  private constructor(client: Redis) {
+    this.#client = client;
+  }
+
+  static async open(port: number): Promise<EventLog> {
+    const client = new Redis({ port, host: "127.0.0.1", protocol: 2, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on("error", () => undefined);
+    const log = new EventLog(client);
+    client.on("pmessage", (_pattern: string, channel: string, message: string) => {
+      log.events.push({ at: Date.now(), channel, message });
+    });
+    await client.connect();
+    await client.psubscribe("*");
+    return log;
+  }
+
+  has(channel: string): boolean {
+    return this.events.some((e) => e.channel === channel);
+  }
+
+  close(): void {
+    this.#client.disconnect();
+  }
+}
