@@ -1,0 +1,140 @@
+// issue 6, Done when: "`redis-cli -p <port> SENTINEL masters` (and the other commands above)
+// prints what it prints against redis-sentinel, field for field, apart from values that
+// differ by nature (runids, times, ports)". Debian's redis-sentinel 7.0.15 and our built
+// daemon monitor the same real master and replica, and know each other; redis-cli asks both
+// the same things, in RESP2 and RESP3, and the printed lines are compared once each side's
+// own identity and the other's are named SELF and PEER.
+import { redisCli, startRedis, startRedisSentinel, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDaemon, type Daemon } from "./harness/processes.js";
+
+// Fields whose values are clocks, offsets or counters of two processes observed apart.
+const VOLATILE = new Set([
+  "last-ping-sent",
+  "last-ok-ping-reply",
+  "last-ping-reply",
+  "info-refresh",
+  "role-reported-time",
+  "slave-repl-offset",
+  "master-link-down-time",
+  "last-hello-message",
+  "link-pending-commands",
+]);
+
+const processes: ManagedProcess[] = [];
+let daemon: Daemon | undefined;
+let realPort = 0;
+let oursPort = 0;
+let realId = "";
+let oursId = "";
+
+/** Names each side's own identity SELF and the other's PEER, and blanks volatile values. */
+function normalize(output: string, self: "real" | "ours"): string[] {
+  const [me, peer] = self === "real" ? [realId, oursId] : [oursId, realId];
+  const [myPort, peerPort] = self === "real" ? [realPort, oursPort] : [oursPort, realPort];
+  const lines = output.split("\n").map((l) =>
+    l
+      .replaceAll(me, "SELF")
+      .replaceAll(peer, "PEER")
+      .replace(new RegExp(`\\b${myPort}\\b`, "g"), "SELF_PORT")
+      .replace(new RegExp(`\\b${peerPort}\\b`, "g"), "PEER_PORT"),
+  );
+  // Without a terminal, redis-cli prints a RESP2 map as alternating lines and a RESP3 map
+  // as `key value` lines.
+  return lines.map((line, i) => {
+    const pair = /^(\S+) (.*)$/.exec(line);
+    if (pair !== null && VOLATILE.has(pair[1] ?? "")) return `${pair[1]} <n>`;
+    return i > 0 && VOLATILE.has((lines[i - 1] ?? "").trim()) ? "<n>" : line;
+  });
+}
+
+async function cliBoth(args: string[]): Promise<[string[], string[]]> {
+  const [real, ours] = await Promise.all([redisCli(realPort, ...args), redisCli(oursPort, ...args)]);
+  return [normalize(real, "real"), normalize(ours, "ours")];
+}
+
+beforeAll(async () => {
+  const master = await startRedis();
+  processes.push(master);
+  processes.push(await startRedis({ replicaOf: { host: "127.0.0.1", port: master.port } }));
+  const conf = `sentinel monitor mymaster 127.0.0.1 ${master.port} 2\nsentinel down-after-milliseconds mymaster 5000\n`;
+  const real = await startRedisSentinel({ config: conf });
+  processes.push(real);
+  realPort = real.port;
+  daemon = await startDaemon(conf);
+  oursPort = daemon.port;
+  realId = await redisCli(realPort, "SENTINEL", "MYID");
+  oursId = await redisCli(oursPort, "SENTINEL", "MYID");
+  // Both must know the replica (with its runid) and each other before they can agree.
+  for (const port of [realPort, oursPort]) {
+    await waitFor(
+      async () => {
+        const replicas = await redisCli(port, "SENTINEL", "REPLICAS", "mymaster");
+        const sentinels = await redisCli(port, "SENTINEL", "SENTINELS", "mymaster");
+        return /runid\n[0-9a-f]{40}/.test(replicas) && /master-link-status\nok/.test(replicas) && sentinels.includes("voted-leader");
+      },
+      { timeoutMs: 20_000, intervalMs: 200, what: `the sentinel on ${port} to know the replica and the other sentinel` },
+    );
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await daemon?.process.stop();
+  for (const p of processes.reverse()) await p.stop();
+});
+
+const COMMANDS: string[][] = [
+  ["PING"],
+  ["ROLE"],
+  ["SENTINEL", "MASTERS"],
+  ["SENTINEL", "MASTER", "mymaster"],
+  ["SENTINEL", "REPLICAS", "mymaster"],
+  ["SENTINEL", "SLAVES", "mymaster"],
+  ["SENTINEL", "SENTINELS", "mymaster"],
+  ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"],
+  ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "nope"],
+  ["SENTINEL", "CKQUORUM", "mymaster"],
+  ["SENTINEL", "MYID"],
+  ["SENTINEL", "DEBUG"],
+  ["SENTINEL", "CONFIG", "GET", "*"],
+  ["SENTINEL", "PENDING-SCRIPTS"],
+  ["SENTINEL", "RESET", "nomatch"],
+  ["SENTINEL", "INFO-CACHE", "nope"],
+  ["SENTINEL", "MASTER", "nope"],
+  ["SENTINEL", "SET", "mymaster", "foo", "1"],
+  ["SENTINEL", "MONITOR", "mymaster", "127.0.0.1", "1", "1"],
+  ["SENTINEL", "foo"],
+  ["SENTINEL", "HELP"],
+  ["INFO", "sentinel"],
+  ["PUBLISH", "foo", "bar"],
+  ["CLIENT", "GETNAME"],
+  ["COMMAND", "COUNT"],
+  ["GET", "x"],
+];
+
+describe("redis-cli prints the same against sentinel-kit as against redis-sentinel 7.0.15", () => {
+  for (const proto of [[], ["-3"]] as const) {
+    it(`prints the same lines${proto.length > 0 ? " in RESP3" : ""}`, async () => {
+      const mismatches: string[] = [];
+      for (const command of COMMANDS) {
+        const [real, ours] = await cliBoth([...proto, ...command]);
+        if (JSON.stringify(real) !== JSON.stringify(ours)) {
+          mismatches.push(`${command.join(" ")}\n--- redis-sentinel\n${real.join("\n")}\n--- sentinel-kit\n${ours.join("\n")}`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
+
+  it("answers IS-MASTER-DOWN-BY-ADDR about a healthy master alike, without a vote", async () => {
+    const master = processes[0];
+    const [real, ours] = await cliBoth(["SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", String(master?.port), "0", "*"]);
+    expect(ours).toEqual(real);
+  });
+
+  it("prints INFO with the same fields in the same order", async () => {
+    const [real, ours] = await cliBoth(["INFO"]);
+    const keyOf = (l: string) => (l.startsWith("master0:") ? l : l.split(":")[0]);
+    expect(ours.map(keyOf)).toEqual(real.map(keyOf));
+  });
+});
