@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { unlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command } from "commander";
-import { ConfigError, ConfigNotWritableError } from "@sentinel-kit/config-store";
+import { ConfigError, ConfigNotWritableError, strerror } from "@sentinel-kit/config-store";
 import { formatRedisLogLine } from "./runtime/logger.js";
 import { SentinelDaemon, type CommandDispatcher } from "./runtime/daemon.js";
 
@@ -133,6 +133,11 @@ export async function runSentinel(argv: readonly string[], dispatch: CommandDisp
     }
     if (error instanceof ConfigNotWritableError) {
       logNow(error.message);
+      return 1;
+    }
+    if (typeof (error as { code?: unknown }).code === "string") {
+      // loadServerConfig: the file could not be read at all.
+      logNow(`Fatal error, can't open config file '${configPath}': ${strerror(error)}`);
       return 1;
     }
     throw error;

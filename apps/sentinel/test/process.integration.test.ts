@@ -1,0 +1,39 @@
+// The daemon behaves as a process the way redis-sentinel does: relative config path,
+// directives from the command line, `dir`, PING soon after start, SIGTERM flushes and exits 0.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, pingOnce, waitFor } from "@sentinel-kit/testkit";
+import { expect, it } from "vitest";
+import { BIN, requireDist } from "./harness/processes.js";
+
+it("runs on a relative config path with --port, moves to `dir`, answers PING, flushes on SIGTERM and exits 0", async () => {
+  requireDist();
+  const root = mkdtempSync(join(tmpdir(), "sentinel-kit-proc-"));
+  const work = join(root, "work");
+  mkdirSync(work);
+  writeFileSync(join(root, "sentinel.conf"), `bind 127.0.0.1\ndir ${work}\nsentinel monitor mymaster 127.0.0.1 ${await freePort()} 2\n`);
+  const port = await freePort();
+  const started = Date.now();
+  const child = spawn(process.execPath, [BIN, "sentinel.conf", "--sentinel", "--port", String(port)], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  try {
+    await waitFor(() => pingOnce("127.0.0.1", port, 100), { timeoutMs: 5000, intervalMs: 10, what: "the first PONG" });
+    const firstPong = Date.now() - started;
+    // Redis answers at once; a cold node start on a loaded machine takes most of a second.
+    expect(firstPong).toBeLessThan(2500);
+    expect(readFileSync(`/proc/${child.pid}/cwd/../sentinel.conf`, "utf8")).toContain("sentinel myid ");
+  } finally {
+    child.kill("SIGTERM");
+  }
+  expect(await exited).toBe(0);
+  const saved = readFileSync(join(root, "sentinel.conf"), "utf8");
+  expect(saved).toMatch(/^sentinel myid [0-9a-f]{40}$/m);
+  expect(saved).toContain(`port ${port}`);
+  expect(output).toContain("Received SIGTERM scheduling shutdown...");
+  expect(output).toContain("+monitor master mymaster 127.0.0.1");
+}, 30_000);
