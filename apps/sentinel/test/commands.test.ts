@@ -850,3 +850,32 @@ describe("INFO (sentinelInfoCommand, SPEC §1.4)", () => {
     expect(resp3(reply).startsWith("$")).toBe(true);
   });
 });
+
+describe("ACL with one user and no ACL file (acl.c aclCommand)", () => {
+  it("answers WHOAMI, USERS, CAT, DELUSER, LOAD and SAVE as Redis does without an ACL file", () => {
+    const { run } = setup();
+    expect(run("acl", "whoami")).toEqual({ kind: "bulk", value: Buffer.from("default") });
+    expect(resp2(run("acl", "users") as RespValue)).toBe("*1\r\n$7\r\ndefault\r\n");
+    expect(items(run("acl", "cat") as RespValue)).toHaveLength(21);
+    const pubsub = items(run("acl", "cat", "PubSub") as RespValue).map((v) => (v.kind === "bulk" ? v.value.toString() : ""));
+    expect([...pubsub].sort()).toEqual(["psubscribe", "publish", "punsubscribe", "subscribe", "unsubscribe"]);
+    expect(run("acl", "cat", "nope")).toEqual({ kind: "error", value: "ERR Unknown category 'nope'" });
+    expect(run("acl", "deluser", "x", "default")).toEqual({ kind: "error", value: "ERR The 'default' user cannot be removed" });
+    expect(run("acl", "deluser", "x")).toEqual({ kind: "integer", value: 0 });
+    expect(run("acl", "load")).toMatchObject({ kind: "error", value: expect.stringMatching(/^ERR This Redis instance is not configured to use an ACL file/) });
+  });
+
+  it("generates ceil(bits / 4) hex characters, 64 by default, refusing bad sizes", () => {
+    const { run } = setup();
+    const pass = (bits?: string) => {
+      const v = run("acl", "genpass", ...(bits === undefined ? [] : [bits])) as RespValue;
+      return v.kind === "bulk" ? v.value.toString() : `${v.kind}:${v.kind === "error" ? v.value : ""}`;
+    };
+    expect(pass()).toMatch(/^[0-9a-f]{64}$/);
+    expect(pass("1")).toMatch(/^[0-9a-f]$/);
+    expect(pass("9")).toMatch(/^[0-9a-f]{3}$/);
+    expect(pass()).not.toBe(pass());
+    expect(pass("0")).toBe("error:ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096");
+    expect(pass("x")).toBe("error:ERR value is not an integer or out of range");
+  });
+});

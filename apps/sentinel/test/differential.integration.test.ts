@@ -511,6 +511,25 @@ const EXACT: string[][] = [
   ["SHUTDOWN", "ABORT"],
   ["ACL", "WHOAMI"],
   ["ACL", "USERS"],
+  ["ACL", "HELP"],
+  ["ACL", "CAT"],
+  ["ACL", "CAT", "nope"],
+  ["ACL", "CAT", "a", "b"],
+  ["ACL", "GENPASS", "x"],
+  ["ACL", "GENPASS", "0"],
+  ["ACL", "GENPASS", "4097"],
+  ["ACL", "LOAD"],
+  ["ACL", "SAVE"],
+  ["ACL", "DELUSER", "default"],
+  ["ACL", "DELUSER", "nobody"],
+  ["CLIENT", "UNBLOCK", "x"],
+  ["CLIENT", "UNBLOCK", "1"],
+  ["CLIENT", "NO-EVICT", "on"],
+  ["CLIENT", "KILL", "ADDR"],
+  ["CLIENT", "KILL", "SKIPME", "maybe"],
+  ["CLIENT", "LIST", "ID", "1", "x"],
+  ["COMMAND", "GETKEYSANDFLAGS", "sentinel", "masters"],
+  ["COMMAND", "INFO", "SENTINEL|Master"],
 ];
 
 describe("our dispatcher answers like redis-sentinel 7.0.15", () => {
@@ -539,6 +558,15 @@ describe("our dispatcher answers like redis-sentinel 7.0.15", () => {
       expect(byName(oursPattern)).toEqual(byName(realPattern));
       const [realCat, oursCat] = await both(version, ["COMMAND", "LIST", "FILTERBY", "ACLCAT", "admin"]);
       expect(byName(oursCat)).toEqual(byName(realCat));
+      for (const category of ["admin", "pubsub", "slow", "connection"]) {
+        const [realAcl, oursAcl] = await both(version, ["ACL", "CAT", category]);
+        expect(byName(oursAcl)).toEqual(byName(realAcl));
+      }
+      for (const bits of [[], ["1"], ["8"], ["100"]]) {
+        const [realPass, oursPass] = await both(version, ["ACL", "GENPASS", ...bits]);
+        expect(text(oursPass)).toMatch(/^[0-9a-f]+$/);
+        expect(text(oursPass).length).toBe(text(realPass).length);
+      }
       const docsPairs = (v: RespValue) =>
         pairsOf(v).map(([k, d]) => encodeReply(k, version).toString("latin1") + encodeReply(canonical(d), version).toString("latin1")).sort();
       const [realDocs, oursDocs] = await both(version, ["COMMAND", "DOCS"]);

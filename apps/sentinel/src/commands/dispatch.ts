@@ -8,6 +8,7 @@
  * @module
  */
 import { arityErrorReply, resp, unknownCommandReply, type RespValue } from "@sentinel-kit/resp-protocol";
+import { aclSubcommand } from "./acl-command.js";
 import { clientSubcommand } from "./client-command.js";
 import { commandSubcommand } from "./command-command.js";
 import { arityAccepts, commandTable } from "./command-table.js";
@@ -39,14 +40,6 @@ function shutdown(ctx: CommandContext, args: readonly string[]): RespValue | Pro
   if (abort) return resp.error("ERR No shutdown in progress.");
   const request: ShutdownOptions = options;
   return ctx.actions.shutdown(request).then((result) => (result.ok ? resp.simple("OK") : resp.error(result.error)));
-}
-
-function acl(sub: string, ctx: CommandContext): RespValue {
-  // The RESP server knows one user, `default`, so these two are exact; the rest of ACL
-  // would need Redis's ACL engine.
-  if (sub === "whoami") return resp.bulk(ctx.client.user ?? "default");
-  if (sub === "users") return resp.bulkStrings(["default"]);
-  return resp.error(`ERR ACL ${sub.toUpperCase()} is not supported by sentinel-kit`);
 }
 
 /**
@@ -99,7 +92,7 @@ export function dispatchCommand(rawName: Buffer | string, args: readonly Buffer[
     case "command":
       return commandSubcommand(sub, rest);
     case "acl":
-      return acl(sub ?? "", ctx);
+      return aclSubcommand(sub ?? "", rest, ctx);
     default:
       // HELLO, AUTH and the (P)(UN)SUBSCRIBE family are answered by the RESP server itself.
       return resp.error(`ERR ${name.toUpperCase()} is answered by the RESP server, not the command layer`);
