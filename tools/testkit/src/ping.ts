@@ -4,8 +4,9 @@ const PING = Buffer.from("*1\r\n$4\r\nPING\r\n");
 
 /**
  * Sends one RESP PING to `host:port` on a fresh connection and resolves `true` when the
- * first reply line is `+PONG`; `false` on any other reply (`-LOADING`, `-NOAUTH`), a
- * connection error, or no answer within `timeoutMs`.
+ * first reply line is `+PONG`, or `-NOAUTH` (a server with `requirepass` is serving, it only
+ * wants a password first); `false` on any other reply (`-LOADING`), a connection error, or
+ * no answer within `timeoutMs`.
  */
 export function pingOnce(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
@@ -21,7 +22,10 @@ export function pingOnce(host: string, port: number, timeoutMs = 500): Promise<b
     socket.on("data", (chunk) => {
       received += chunk.toString("latin1");
       const end = received.indexOf("\r\n");
-      if (end >= 0) finish(received.slice(0, end) === "+PONG");
+      if (end >= 0) {
+        const line = received.slice(0, end);
+        finish(line === "+PONG" || line.startsWith("-NOAUTH "));
+      }
       else if (received.length > 1024) finish(false);
     });
     socket.once("error", () => finish(false));

@@ -66,6 +66,12 @@ describe("startRedis", () => {
     expect(await server.cli("CONFIG", "GET", "bind")).toBe("bind\n127.0.0.1");
   });
 
+  it("counts a server that wants a password (-NOAUTH) as ready", async () => {
+    const server = own(await startRedis({ args: ["--requirepass", "s3cret"] }));
+    expect(await server.cli("PING")).toContain("NOAUTH");
+    expect(await server.cli("-a", "s3cret", "--no-auth-warning", "PING")).toBe("PONG");
+  });
+
   it("keeps its directory under the run directory of the vitest global setup", async () => {
     const runDir = process.env[RUN_DIR_ENV];
     expect(runDir).toMatch(/sentinel-kit-run-/);
@@ -91,13 +97,6 @@ describe("startRedis", () => {
     expect(await pingOnce(server.host, server.port, 300)).toBe(false);
     await server.resume();
     expect(await pingOnce(server.host, server.port, 1_000)).toBe(true);
-  });
-
-  it("keeps its directory under the run directory of the vitest global setup", async () => {
-    const runDir = process.env[RUN_DIR_ENV];
-    expect(runDir).toMatch(/sentinel-kit-run-/);
-    const server = own(await startRedis());
-    expect(server.dir.startsWith(`${runDir}/`)).toBe(true);
   });
 
   it("stop() ends a paused process too", async () => {
