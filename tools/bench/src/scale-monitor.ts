@@ -3,7 +3,10 @@
 // and a pub/sub connection each) and one gossip core publishing a hello to every master
 // every 2 s, with Redis's default timings, as redis-sentinel does for the same masters.
 //
-//   node tools/bench/dist/scale-monitor.js [--prefix k] <port>... | --ports-file <file.json>
+//   node tools/bench/dist/scale-monitor.js [--prefix k] [--link ioredis|lean] <port>... | --ports-file <file.json>
+//
+// `--link lean` swaps the package's IoredisLink for the bench's LeanLink (scale-link.ts),
+// through HealthMonitor's createLink option, to measure what the link costs.
 //
 // It prints one JSON line `{"ready":true,...}` once every master answered INFO and every
 // pub/sub connection is subscribed, and a `{"stats":...}` line when it stops on SIGTERM or
@@ -12,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Gossip, HELLO_CHANNEL, helloPayload, type PublishTarget } from "@sentinel-kit/gossip";
 import { DEFAULT_DOWN_AFTER_MS, HealthMonitor, type InstanceLink } from "@sentinel-kit/health-monitor";
+import { LeanLink } from "./scale-link.js";
 
 /** The port we announce in hellos; nothing needs to listen there for this benchmark. */
 const ANNOUNCE_PORT = 26379;
@@ -32,12 +36,18 @@ interface Stats {
   events: Record<string, number>;
 }
 
-function parseArgs(argv: readonly string[]): { prefix: string; ports: number[] } {
+function parseArgs(argv: readonly string[]): { prefix: string; lean: boolean; ports: number[] } {
   let prefix = "k";
+  let lean = false;
   const ports: number[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--prefix") prefix = argv[++i] ?? prefix;
+    else if (arg === "--link") {
+      const link = argv[++i];
+      if (link !== "ioredis" && link !== "lean") throw new Error("--link takes ioredis or lean");
+      lean = link === "lean";
+    }
     else if (arg === "--ports-file") {
       const file = argv[++i];
       if (file === undefined) throw new Error("--ports-file needs a path");
@@ -45,12 +55,12 @@ function parseArgs(argv: readonly string[]): { prefix: string; ports: number[] }
     } else if (arg !== undefined) ports.push(Number(arg));
   }
   if (ports.length === 0 || ports.some((port) => !Number.isInteger(port) || port <= 0 || port > 65535)) {
-    throw new Error("usage: scale-monitor.js [--prefix k] <port>... | --ports-file <file.json>");
+    throw new Error("usage: scale-monitor.js [--prefix k] [--link ioredis|lean] <port>... | --ports-file <file.json>");
   }
-  return { prefix, ports };
+  return { prefix, lean, ports };
 }
 
-const { prefix, ports } = parseArgs(process.argv.slice(2));
+const { prefix, lean, ports } = parseArgs(process.argv.slice(2));
 const sentinelId = randomBytes(20).toString("hex");
 const stats: Stats = { hellosPublished: 0, hellosFailed: 0, hellosReceived: 0, events: {} };
 const watched = new Map<string, Watched>();
@@ -71,6 +81,7 @@ for (const [i, port] of ports.entries()) {
     master: { name, host: "127.0.0.1", port },
     sentinelId,
     downAfterMs: DEFAULT_DOWN_AFTER_MS,
+    ...(lean ? { createLink: (options) => new LeanLink(options) } : {}),
   });
   monitor.onEvent((event) => {
     stats.events[event.type] = (stats.events[event.type] ?? 0) + 1;

@@ -4,7 +4,7 @@
 // window (60 s by default). Goal (issue 4): our CPU at most 2x redis-sentinel's, RSS under
 // 150 MB.
 //
-//   pnpm bench scale [--masters N] [--seconds S] [--warmup S] [--cpu-prof DIR]
+//   pnpm bench scale [--masters N] [--seconds S] [--warmup S] [--link ioredis|lean] [--cpu-prof DIR]
 //   SCALE_SECONDS=15 pnpm bench scale      (a quick check)
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -41,6 +41,8 @@ interface ScaleOptions {
   readonly seconds: number;
   readonly warmupSeconds: number;
   readonly cpuProfDir: string | undefined;
+  /** Our monitor's link: the package's IoredisLink, or the bench's LeanLink (scale-link.ts). */
+  readonly link: "ioredis" | "lean";
 }
 
 function positive(value: string | undefined, what: string): number {
@@ -57,20 +59,37 @@ function scaleOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ScaleOpt
   const seconds = flag("--seconds") ?? env["SCALE_SECONDS"];
   const masters = flag("--masters");
   const warmup = flag("--warmup");
+  const link = flag("--link") ?? "ioredis";
+  if (link !== "ioredis" && link !== "lean") throw new Error(`--link takes ioredis or lean, got ${link}`);
   return {
     masters: masters === undefined ? DEFAULT_MASTERS : Math.floor(positive(masters, "--masters")),
     seconds: seconds === undefined ? DEFAULT_SECONDS : positive(seconds, "--seconds / SCALE_SECONDS"),
     warmupSeconds: warmup === undefined ? DEFAULT_WARMUP_SECONDS : positive(warmup, "--warmup"),
     cpuProfDir: flag("--cpu-prof"),
+    link,
   };
 }
 
-/** utime + stime of a process (all its threads), in clock ticks. */
-function cpuTicks(pid: number): number {
+/** Cumulative counters of a process (all its threads) that the window takes differences of. */
+interface Counters {
+  /** utime, in clock ticks. */
+  readonly user: number;
+  /** stime, in clock ticks. */
+  readonly system: number;
+  /**
+   * Voluntary context switches of the main thread (`/proc/<pid>/status`): how often its
+   * event loop went to sleep and woke up again.
+   */
+  readonly wakeups: number;
+}
+
+function counters(pid: number): Counters {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // The command name may hold spaces; fields after it start at field 3 (state).
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const wakeups = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN);
+  return { user: Number(fields[11]), system: Number(fields[12]), wakeups };
 }
 
 /** VmRSS of a process, in KiB. */
@@ -86,25 +105,37 @@ function clockTicksPerSecond(): number {
 
 interface Usage {
   readonly cpuSeconds: number;
+  readonly userSeconds: number;
+  readonly systemSeconds: number;
+  /** Voluntary context switches of the main thread per second. */
+  readonly wakeupsPerSecond: number;
   readonly rssMeanMb: number;
   readonly rssMaxMb: number;
 }
 
 /** Samples both processes every second over the same window. */
 async function measure(pids: readonly number[], seconds: number, ticksPerSecond: number) {
-  const startTicks = pids.map(cpuTicks);
+  const before = pids.map(counters);
   const rss: number[][] = pids.map(() => []);
   const start = performance.now();
   for (let k = 1; k <= Math.round(seconds); k++) {
     await sleep(Math.max(0, start + k * 1000 - performance.now()));
     pids.forEach((pid, i) => rss[i]?.push(rssKib(pid)));
   }
-  const endTicks = pids.map(cpuTicks);
+  const after = pids.map(counters);
   const wallSeconds = (performance.now() - start) / 1000;
   const usage = pids.map((_, i): Usage => {
     const samples = rss[i] ?? [];
+    const from = before[i];
+    const to = after[i];
+    if (from === undefined || to === undefined) throw new Error("missing counters");
+    const userSeconds = (to.user - from.user) / ticksPerSecond;
+    const systemSeconds = (to.system - from.system) / ticksPerSecond;
     return {
-      cpuSeconds: ((endTicks[i] ?? 0) - (startTicks[i] ?? 0)) / ticksPerSecond,
+      cpuSeconds: userSeconds + systemSeconds,
+      userSeconds,
+      systemSeconds,
+      wakeupsPerSecond: (to.wakeups - from.wakeups) / wallSeconds,
       rssMeanMb: samples.reduce((a, b) => a + b, 0) / samples.length / 1024,
       rssMaxMb: Math.max(...samples) / 1024,
     };
@@ -201,7 +232,7 @@ async function startMonitor(servers: readonly RedisServer[], options: ScaleOptio
   const nodeArgs = options.cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir];
   return startProcess({
     command: process.execPath,
-    args: [...nodeArgs, script, "--prefix", "k", "--ports-file", portsFile],
+    args: [...nodeArgs, script, "--prefix", "k", "--link", options.link, "--ports-file", portsFile],
     // It listens nowhere; the port only names its directory.
     port: 0,
     name: "scale-monitor",
@@ -228,11 +259,18 @@ function printTable(
     `| redis-sentinel ${version} | ${fmt(sentinel.cpuSeconds, 2)} | ${fmt(pct(sentinel), 2)} | ${fmt(sentinel.rssMeanMb)} | ${fmt(sentinel.rssMaxMb)} |`,
   );
   console.log(
-    `| sentinel-kit (health-monitor + gossip) | ${fmt(ours.cpuSeconds, 2)} | ${fmt(pct(ours), 2)} | ${fmt(ours.rssMeanMb)} | ${fmt(ours.rssMaxMb)} |`,
+    `| sentinel-kit (health-monitor + gossip, ${options.link} link) | ${fmt(ours.cpuSeconds, 2)} | ${fmt(pct(ours), 2)} | ${fmt(ours.rssMeanMb)} | ${fmt(ours.rssMaxMb)} |`,
   );
   console.log(
     `| ratio ours / redis-sentinel | ${ratio(ours.cpuSeconds, sentinel.cpuSeconds)} | ${ratio(pct(ours), pct(sentinel))} | ${ratio(ours.rssMeanMb, sentinel.rssMeanMb)} | ${ratio(ours.rssMaxMb, sentinel.rssMaxMb)} |`,
   );
+  console.log(`\n| process | user s | system s | main-thread wake-ups/s |`);
+  console.log(`|---|---:|---:|---:|`);
+  for (const [label, u] of [["redis-sentinel", sentinel], ["sentinel-kit", ours]] as const) {
+    console.log(
+      `| ${label} | ${fmt(u.userSeconds, 2)} | ${fmt(u.systemSeconds, 2)} | ${fmt(u.wakeupsPerSecond, 0)} |`,
+    );
+  }
   const cpuMet = ours.cpuSeconds <= CPU_GOAL_RATIO * sentinel.cpuSeconds;
   const rssMet = ours.rssMaxMb < RSS_GOAL_MB;
   console.log(
