@@ -24,8 +24,13 @@ export interface HostFacts {
   readonly os: string;
   /** `arch_bits`. */
   readonly archBits: number;
-  /** CPU seconds of this process in system and user mode. */
-  readonly cpu: { readonly sys: number; readonly user: number };
+  /** CPU seconds of this process. */
+  readonly cpu: {
+    /** In system mode. */
+    readonly sys: number;
+    /** In user mode. */
+    readonly user: number;
+  };
 }
 
 /** The host facts of this process now. */

@@ -69,15 +69,20 @@ const NUMERIC_OPTIONS = new Map<string, { readonly min: number }>([
 const SCRIPTS_DENIED_ERROR =
   "ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration";
 
+/** What {@link parseSetOptions} read. */
+export interface ParsedSetOptions {
+  /** The changes before the first error (all of them when there is none). */
+  readonly changes: MasterOptionChange[];
+  /** The first error line, or null. */
+  readonly error: string | null;
+}
+
 /**
  * Parses SENTINEL SET's option/value pairs the way `sentinelSetCommand` walks them: each
  * option is applied before the next is read, so on an error the options before it stay
  * applied. Returns the changes up to the first error, and that error.
  */
-export function parseSetOptions(
-  args: readonly string[],
-  denyScriptsReconfig: boolean,
-): { readonly changes: MasterOptionChange[]; readonly error: string | null } {
+export function parseSetOptions(args: readonly string[], denyScriptsReconfig: boolean): ParsedSetOptions {
   const changes: MasterOptionChange[] = [];
   for (let j = 0; j < args.length; j++) {
     const option = args[j] ?? "";

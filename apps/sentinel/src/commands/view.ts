@@ -158,7 +158,12 @@ export interface MasterView extends RedisInstanceView {
    * The address SENTINEL GET-MASTER-ADDR-BY-NAME answers: the promoted replica's once the
    * failover reached `reconf_slaves` (`sentinelGetCurrentMasterAddress`), the master's otherwise.
    */
-  readonly currentAddress: { readonly ip: string; readonly port: number };
+  readonly currentAddress: {
+    /** The address (a hostname when `announce-hostnames yes`). */
+    readonly ip: string;
+    /** The port. */
+    readonly port: number;
+  };
 }
 
 /** One script job (SENTINEL PENDING-SCRIPTS, `sentinelPendingScriptsCommand`). */
@@ -303,31 +308,128 @@ export interface SentinelView {
 }
 
 /** The outcome of a mutation that can be refused: ok, or the error line to send (code included). */
-export type ActionResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
+export type ActionResult =
+  | {
+      /** Done. */
+      readonly ok: true;
+    }
+  | {
+      /** Refused. */
+      readonly ok: false;
+      /** The error line to reply, code included, e.g. `ERR Duplicate master name.`. */
+      readonly error: string;
+    };
 
 /** One option change of SENTINEL SET, parsed and checked for its syntax by the command layer. */
 export type MasterOptionChange =
-  | { readonly option: "down-after-milliseconds"; readonly value: number }
-  | { readonly option: "failover-timeout"; readonly value: number }
-  | { readonly option: "parallel-syncs"; readonly value: number }
-  | { readonly option: "quorum"; readonly value: number }
-  | { readonly option: "master-reboot-down-after-period"; readonly value: number }
-  | { readonly option: "notification-script"; readonly value: string }
-  | { readonly option: "client-reconfig-script"; readonly value: string }
-  | { readonly option: "auth-pass"; readonly value: string }
-  | { readonly option: "auth-user"; readonly value: string }
-  | { readonly option: "rename-command"; readonly command: string; readonly renamed: string };
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "down-after-milliseconds";
+      /** The new value. */
+      readonly value: number;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "failover-timeout";
+      /** The new value. */
+      readonly value: number;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "parallel-syncs";
+      /** The new value. */
+      readonly value: number;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "quorum";
+      /** The new value. */
+      readonly value: number;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "master-reboot-down-after-period";
+      /** The new value. */
+      readonly value: number;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "notification-script";
+      /** The new value. */
+      readonly value: string;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "client-reconfig-script";
+      /** The new value. */
+      readonly value: string;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "auth-pass";
+      /** The new value. */
+      readonly value: string;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "auth-user";
+      /** The new value. */
+      readonly value: string;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "rename-command";
+      /** The command to rename. */
+      readonly command: string;
+      /** The name to send instead. */
+      readonly renamed: string;
+    };
 
 /** One change of SENTINEL CONFIG SET, parsed and validated by the command layer. */
 export type GlobalConfigChange =
-  | { readonly option: "resolve-hostnames"; readonly value: boolean }
-  | { readonly option: "announce-hostnames"; readonly value: boolean }
-  | { readonly option: "announce-ip"; readonly value: string }
-  | { readonly option: "announce-port"; readonly value: number }
-  | { readonly option: "sentinel-user"; readonly value: string }
-  | { readonly option: "sentinel-pass"; readonly value: string }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "resolve-hostnames";
+      /** The new value. */
+      readonly value: boolean;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "announce-hostnames";
+      /** The new value. */
+      readonly value: boolean;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "announce-ip";
+      /** The new value. */
+      readonly value: string;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "announce-port";
+      /** The new value. */
+      readonly value: number;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "sentinel-user";
+      /** The new value. */
+      readonly value: string;
+    }
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "sentinel-pass";
+      /** The new value. */
+      readonly value: string;
+    }
   /** Never produced by SENTINEL CONFIG SET, which refuses `loglevel` in Redis 7.0.15; for the daemon's own use. */
-  | { readonly option: "loglevel"; readonly value: LogLevelName };
+  | {
+      /** The option, as Redis names it. */
+      readonly option: "loglevel";
+      /** The new value. */
+      readonly value: LogLevelName;
+    };
 
 /** The answer to SENTINEL IS-MASTER-DOWN-BY-ADDR once the vote, if any, is on disk. */
 export interface IsMasterDownReply {
@@ -345,21 +447,34 @@ export interface IsMasterDownReply {
  */
 export interface SentinelActions {
   /**
-   * SENTINEL MONITOR: the command layer has checked arity, port, quorum ≥ 1 and the name;
-   * the core resolves or checks the address (`Invalid IP address or hostname specified`),
-   * refuses a duplicate (`Duplicate master name.`), flushes, emits `+monitor`.
+   * SENTINEL MONITOR: the command layer has checked, in Redis's order, the quorum and port
+   * syntax, quorum ≥ 1, the address (an IP literal unless `resolve-hostnames yes`; then the
+   * core resolves it and answers `ERR Invalid IP address or hostname specified` on failure),
+   * the port range (`ERR Invalid port number.`) and the name (`ERR Duplicate master name.`).
+   * The core adds the master, flushes (`ERR Failed to save config file. Check server logs.`
+   * on failure, see FLUSH_FAILED_ERROR), then emits `+monitor`.
    */
   monitor(name: string, host: string, port: number, quorum: number): Promise<ActionResult>;
-  /** SENTINEL REMOVE of a master the view has: emit `-monitor`, drop it, flush. */
+  /** SENTINEL REMOVE of a master the view has: emit `-monitor`, drop it, flush (its failure is an error result). */
   remove(name: string): Promise<ActionResult>;
   /**
-   * SENTINEL SET on a master the view has, with every change parsed; the core applies them
-   * in order (emitting `+set` for each), checks scripts for executability, and flushes.
+   * SENTINEL SET on a master the view has, with every change parsed (and script changes
+   * already refused under `deny-scripts-reconfig yes`). The core applies them in order,
+   * emitting `+set` for each; a script that is not executable stops it there with Redis's
+   * error (`ERR Notification script seems non existing or non executable`, `ERR Client
+   * reconfiguration script seems non existing or non executable`), the changes before it
+   * staying applied, as in `sentinelSetCommand`. It flushes if anything changed. On a syntax
+   * error after valid options, the command layer passes the valid prefix and replies the
+   * syntax error whatever this returns.
    */
   setMasterOptions(name: string, changes: readonly MasterOptionChange[]): Promise<ActionResult>;
   /** SENTINEL RESET: reset the masters whose name matches the glob; returns how many. */
   reset(pattern: string): number | Promise<number>;
-  /** SENTINEL FAILOVER on a master the view has: start a forced failover unless refused. */
+  /**
+   * SENTINEL FAILOVER on a master the view has: `INPROG` when a failover is in progress,
+   * `NOGOODSLAVE` when `sentinelSelectSlave` finds no replica, else start a failover flagged
+   * `force_failover` (no election needed) and answer `OK`.
+   */
   failover(name: string): "OK" | "INPROG" | "NOGOODSLAVE" | Promise<"OK" | "INPROG" | "NOGOODSLAVE">;
   /** SENTINEL FLUSHCONFIG: rewrite the config; false when the save failed. */
   flushConfig(): Promise<boolean>;
