@@ -6,7 +6,7 @@
 // own identity and the other's are named SELF and PEER.
 import { redisCli, startRedis, startRedisSentinel, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDaemon, type Daemon } from "./harness/processes.js";
+import { readConf, startDaemon, type Daemon } from "./harness/processes.js";
 
 // Fields whose values are clocks, offsets or counters of two processes observed apart.
 const VOLATILE = new Set([
@@ -130,6 +130,47 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
     const master = processes[0];
     const [real, ours] = await cliBoth(["SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", String(master?.port), "0", "*"]);
     expect(ours).toEqual(real);
+  });
+
+  it("answers the same mutations alike, and shows their effect alike", async () => {
+    // Runs last but one: it changes both sentinels' state the same way.
+    const steps: string[][] = [
+      ["SENTINEL", "SET", "mymaster", "quorum", "1", "parallel-syncs", "2"],
+      ["SENTINEL", "SET", "mymaster", "failover-timeout", "60000", "quorum", "0"],
+      ["SENTINEL", "MASTER", "mymaster"],
+      ["SENTINEL", "FLUSHCONFIG"],
+      ["SENTINEL", "CONFIG", "SET", "announce-port", "0"],
+      ["SENTINEL", "CONFIG", "GET", "announce-*"],
+      ["SENTINEL", "DEBUG", "info-period", "10000", "ping-period", "x"],
+      ["SENTINEL", "DEBUG"],
+      ["SENTINEL", "SIMULATE-FAILURE"],
+      ["INFO", "sentinel"],
+      ["SENTINEL", "MONITOR", "other", "127.0.0.1", "1", "1"],
+      ["ROLE"],
+      ["SENTINEL", "MASTER", "other"],
+      ["SENTINEL", "REMOVE", "other"],
+      ["SENTINEL", "MASTERS"],
+      ["SENTINEL", "SET", "mymaster", "quorum", "2", "parallel-syncs", "1", "failover-timeout", "180000"],
+    ];
+    const mismatches: string[] = [];
+    for (const step of steps) {
+      let [real, ours] = await cliBoth(step);
+      // Redis lists masters in its dict's order, which is random per process.
+      if (step[0] === "ROLE") [real, ours] = [[...real].sort(), [...ours].sort()];
+      if (JSON.stringify(real) !== JSON.stringify(ours)) mismatches.push(`${step.join(" ")}\n--- redis-sentinel\n${real.join("\n")}\n--- sentinel-kit\n${ours.join("\n")}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("votes alike when asked for a vote in a new epoch (the vote is on disk before the reply)", async () => {
+    const master = processes[0];
+    const candidate = "c".repeat(40);
+    const [real, ours] = await cliBoth(["SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", String(master?.port), "7", candidate]);
+    expect(real).toEqual(["0", candidate, "7"]);
+    expect(ours).toEqual(real);
+    const conf = readConf(daemon as Daemon);
+    expect(conf).toMatch(/^sentinel current-epoch 7$/m);
+    expect(conf).toMatch(new RegExp(`^sentinel leader-epoch mymaster 7$`, "m"));
   });
 
   it("prints INFO with the same fields in the same order", async () => {
