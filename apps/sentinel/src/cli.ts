@@ -90,7 +90,7 @@ function logNow(message: string): void {
  * handles `daemonize`, `pidfile`, `dir`, signals, and resolves with the exit code once the
  * daemon stops.
  */
-export async function runSentinel(argv: readonly string[], dispatch: CommandDispatcher): Promise<number> {
+export async function runSentinel(argv: readonly string[], dispatch?: CommandDispatcher): Promise<number> {
   const wantsMeta = argv.some((a) => a === "--help" || a === "-h" || a === "--version" || a === "-v");
   if (wantsMeta) {
     try {
@@ -123,7 +123,7 @@ export async function runSentinel(argv: readonly string[], dispatch: CommandDisp
     daemon = await SentinelDaemon.open({
       configPath,
       overrides: parsed.overrides,
-      dispatch,
+      ...(dispatch !== undefined ? { dispatch } : {}),
       onShutdown: () => exit(0),
     });
   } catch (error) {

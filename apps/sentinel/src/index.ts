@@ -1,4 +1,13 @@
-export { SentinelCore, parseRoleReply, type InstanceEntry, type MasterEntry, type PeerEntry, type SentinelCoreOptions } from "./core/sentinel-core.js";
+// The daemon as a library: the pure core, the runtime that carries its effects out, and the
+// command line. The executable is bin/sentinel-kit.js.
+export {
+  SentinelCore,
+  parseRoleReply,
+  type InstanceEntry,
+  type MasterEntry,
+  type PeerEntry,
+  type SentinelCoreOptions,
+} from "./core/sentinel-core.js";
 export type {
   CommandResult,
   CoreEffect,
@@ -10,3 +19,7 @@ export type {
   MutationCommand,
   Random,
 } from "./core/types.js";
+export { SentinelDaemon, type CommandDispatcher, type SentinelDaemonOptions } from "./runtime/daemon.js";
+export { RedisLog, formatRedisLogLine, redisLogTime, type LogVerbosity } from "./runtime/logger.js";
+export { REDIS_DEBUG_TIMINGS, globalConfigView, masterView, type PendingOf } from "./runtime/view.js";
+export { SENTINEL_KIT_VERSION, UsageError, parseArgs, runSentinel, type ParsedArgs } from "./cli.js";

@@ -1,8 +1,5 @@
-import { dispatchCommand } from "./commands/dispatch.js";
 import { runSentinel } from "./cli.js";
 
 // The executable: `sentinel-kit <sentinel.conf> [--<directive> <value> ...]`.
-process.exitCode = await runSentinel(process.argv.slice(2), (command, context) =>
-  dispatchCommand(command.rawName, command.args, context),
-);
+process.exitCode = await runSentinel(process.argv.slice(2));
 process.exit();

@@ -19,6 +19,7 @@ import type {
   SentinelView,
   SimulateFailureFlags,
 } from "../commands/view.js";
+import { dispatchCommand } from "../commands/dispatch.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { CommandResult, CoreEffect, CoreEvent, LinkId, MutationCommand } from "../core/types.js";
 import { RedisLog, type LogVerbosity } from "./logger.js";
@@ -36,8 +37,8 @@ export interface SentinelDaemonOptions {
   readonly configPath: string;
   /** Extra configuration lines from the command line (`--port 26380` becomes `port 26380`). */
   readonly overrides?: readonly string[];
-  /** The command layer. */
-  readonly dispatch: CommandDispatcher;
+  /** The command layer; sentinel-kit's own (Redis 7.0.15's replies) by default. */
+  readonly dispatch?: CommandDispatcher;
   /** Health timings; Redis's by default. */
   readonly timings?: Partial<SentinelTimings>;
   /** The planner's fast promotion confirmation; on by default. */
@@ -132,7 +133,10 @@ export class SentinelDaemon {
     this.#server = new RespServer({
       handler: (command, client) => {
         this.#stats.commands++;
-        return this.#options.dispatch(command, { view: this.view(), actions: this.#actions, now: Date.now(), client });
+        const context = { view: this.view(), actions: this.#actions, now: Date.now(), client };
+        return this.#options.dispatch === undefined
+          ? dispatchCommand(command.rawName, command.args, context)
+          : this.#options.dispatch(command, context);
       },
       ...(requirepass !== undefined && requirepass !== ""
         ? { authenticate: (user: string, password: string) => user === "default" && password === requirepass }
