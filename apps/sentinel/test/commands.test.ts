@@ -759,6 +759,18 @@ describe("CLIENT (networking.c clientCommand)", () => {
     expect(one.kind === "verbatim" ? one.value.split("\n") : []).toHaveLength(2);
   });
 
+  it("splits pending output into the reply buffer and the block list, as Redis's buffers hold it", () => {
+    const { ctx } = setup();
+    const busy = client({ id: 9, outputBufferBytes: 20_000 });
+    const quiet = client({ id: 10, outputBufferBytes: 250 });
+    const line = (c: RespClientContext) => {
+      const v = dispatchCommand("client", [Buffer.from("info")], { ...ctx, client: c }) as RespValue;
+      return v.kind === "verbatim" ? v.value : "";
+    };
+    expect(line(busy)).toContain(" obl=16384 oll=1 omem=3616 tot-mem=0 events=rw ");
+    expect(line(quiet)).toContain(" obl=250 oll=0 omem=0 tot-mem=0 events=r ");
+  });
+
   it("kills clients by address (old form) and by filters, skipping the caller by default", () => {
     const { run, rec } = setup();
     expect(run("client", "kill", "1.2.3.4:5")).toEqual({ kind: "error", value: "ERR No such client" });

@@ -173,6 +173,14 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
     expect(conf).toMatch(new RegExp(`^sentinel leader-epoch mymaster 7$`, "m"));
   });
 
+  it("prints CLIENT INFO and CLIENT LIST lines with the same fields in the same order", async () => {
+    for (const command of [["CLIENT", "INFO"], ["CLIENT", "LIST"]]) {
+      const [real, ours] = await cliBoth(command);
+      const names = (line: string) => line.split(" ").map((kv) => kv.slice(0, kv.indexOf("=")));
+      expect(names(ours[0] ?? "")).toEqual(names(real[0] ?? ""));
+    }
+  });
+
   it("prints INFO with the same fields in the same order", async () => {
     const [real, ours] = await cliBoth(["INFO"]);
     const keyOf = (l: string) => (l.startsWith("master0:") ? l : l.split(":")[0]);

@@ -1,9 +1,10 @@
 /**
  * The CLIENT command (`clientCommand` in Redis 7.0.15's networking.c) over the clients the
  * RESP server knows. The fields of a CLIENT LIST line that describe Redis's own memory
- * management (`fd`, `qbuf`, `argv-mem`, `rbs`, `tot-mem`, ...) are printed with the value
- * a client with nothing buffered has; `cmd` is the full name of the caller's running
- * command, and the last command's top-level name for the others.
+ * management (`qbuf`, `argv-mem`, `rbs`, `tot-mem`, ...) are printed with the value a client
+ * with nothing buffered has, and `fd=-1` since Node does not expose the descriptor; pending
+ * output is split into `obl` and `omem` as Redis's buffers would hold it. `cmd` is the full
+ * name of the caller's running command, and the last command's top-level name for the others.
  *
  * @module
  */
@@ -13,6 +14,9 @@ import { SYNTAX_ERROR, parseLongLong, parseYesNo } from "./parse.js";
 import type { CommandContext } from "./view.js";
 
 const OK = resp.simple("OK");
+
+// PROTO_REPLY_CHUNK_BYTES, the size of a client's static reply buffer (server.h).
+const REPLY_BUFFER_BYTES = 16 * 1024;
 
 /**
  * One CLIENT LIST / CLIENT INFO line (without its newline), field for field as Redis 7.0's
@@ -25,6 +29,10 @@ export function clientInfoLine(client: RespClientContext, now: number, current?:
   const age = Math.max(0, Math.floor((now - client.connectedAt) / 1000));
   const idle = Math.max(0, Math.floor((now - client.lastActiveAt) / 1000));
   const cmd = current ?? (client.lastCommand === "" ? "NULL" : client.lastCommand);
+  // Redis fills a 16 KiB reply buffer first (obl), then a list of blocks (oll, omem); a
+  // client whose replies overflow it is one the socket is not keeping up with (events=rw).
+  const obl = Math.min(client.outputBufferBytes, REPLY_BUFFER_BYTES);
+  const omem = client.outputBufferBytes - obl;
   return [
     `id=${client.id}`,
     `addr=${client.address}`,
@@ -45,11 +53,11 @@ export function clientInfoLine(client: RespClientContext, now: number, current?:
     "multi-mem=0",
     "rbs=0",
     "rbp=0",
-    "obl=0",
-    "oll=0",
-    `omem=${client.outputBufferBytes}`,
+    `obl=${obl}`,
+    `oll=${omem > 0 ? 1 : 0}`,
+    `omem=${omem}`,
     "tot-mem=0",
-    `events=${client.outputBufferBytes > 0 ? "rw" : "r"}`,
+    `events=${omem > 0 ? "rw" : "r"}`,
     `cmd=${cmd}`,
     `user=${client.user ?? "default"}`,
     "redir=-1",
