@@ -1,0 +1,320 @@
+// Differential test of the ACL module against Debian's redis-sentinel 7.0.15 (SPEC §0: "ask
+// the real thing"; §1.1: ACL in sentinel mode). The same sequence of commands, on two
+// connections, goes to a real redis-sentinel and to the ACL module driven in-process the
+// way the daemon wires it (AUTH through AclUsers.authenticate, a permission check before
+// every command, ACL LOG entries for denials), in RESP2 and RESP3. Replies are compared
+// field by field, except what differs by nature: ACL LOG's age and client info, GENPASS's
+// random hex, the order of ACL CAT <category> (Redis walks a hash table seeded at random on
+// every start) and the order of single-command rules in ACL LIST / GETUSER (same reason).
+import { randomBytes } from "node:crypto";
+import { connect, type Socket } from "node:net";
+import { RespDecoder, encodeCommand, encodeReply, resp, type RespValue, type RespVersion } from "@sentinel-kit/resp-protocol";
+import { startRedisSentinel, type RedisSentinel } from "@sentinel-kit/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AclLog, AclUsers, aclCommand, checkPermission, noPermissionError, resolveCommand } from "../src/acl/index.js";
+
+class RawClient {
+  readonly #socket: Socket;
+  readonly #replies: RespValue[] = [];
+  readonly #waiters: Array<(v: RespValue) => void> = [];
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    const decoder = new RespDecoder({
+      onReply: (value) => {
+        const waiter = this.#waiters.shift();
+        if (waiter !== undefined) waiter(value);
+        else this.#replies.push(value);
+      },
+    });
+    socket.on("data", (chunk) => decoder.feed(chunk));
+  }
+
+  static open(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("error", reject);
+      socket.once("connect", () => resolve(new RawClient(socket)));
+    });
+  }
+
+  call(argv: readonly string[]): Promise<RespValue> {
+    this.#socket.write(encodeCommand([...argv]));
+    const ready = this.#replies.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply to ${argv.join(" ")}`)), 5000);
+      this.#waiters.push((v) => {
+        clearTimeout(timer);
+        resolve(v);
+      });
+    });
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}
+
+function throughWire(value: RespValue, version: RespVersion): RespValue {
+  const out: RespValue[] = [];
+  new RespDecoder({ onReply: (v) => out.push(v) }).feed(encodeReply(value, version));
+  const [decoded] = out;
+  if (decoded === undefined) throw new Error("nothing decoded");
+  return decoded;
+}
+
+/** The module driven as the daemon drives it: one user per connection, checks before dispatch. */
+class OurSentinel {
+  readonly users = new AclUsers();
+  readonly log = new AclLog();
+  readonly #sessions = new Map<string, string>();
+
+  call(conn: string, argv: readonly string[]): RespValue | Promise<RespValue> {
+    const user = this.#sessions.get(conn) ?? "default";
+    const name = (argv[0] ?? "").toLowerCase();
+    const clientInfo = `id=1 addr=127.0.0.1:1 cmd=${name} user=${user}`;
+    if (name === "auth") {
+      const [who, password] = argv.length === 3 ? [argv[1] ?? "", argv[2] ?? ""] : ["default", argv[1] ?? ""];
+      if (this.users.authenticate(who, password)) {
+        this.#sessions.set(conn, who);
+        return resp.simple("OK");
+      }
+      this.log.add({ reason: "auth", object: argv[0] ?? "", username: who, clientInfo }, Date.now());
+      return resp.error("WRONGPASS invalid username-password pair or user is disabled.");
+    }
+    const command = resolveCommand(this.users.ctx.index, argv);
+    // An unknown ACL subcommand is refused before the permission check (aclCommand answers it).
+    if (command === undefined && name !== "acl") throw new Error(`the sequence sends an unknown command: ${argv.join(" ")}`);
+    const denial = command === undefined ? undefined : checkPermission(this.users.get(user) ?? this.users.defaultUser, command, argv);
+    if (denial !== undefined) {
+      this.log.add({ reason: denial.reason, object: denial.object, username: user, clientInfo }, Date.now());
+      return resp.error(noPermissionError(denial));
+    }
+    if (name === "ping") return resp.simple("PONG");
+    if (name === "publish") return resp.error("ERR Only HELLO messages are accepted by Sentinel instances.");
+    if (name !== "acl") throw new Error(`the sequence sends ${name}, which this stand-in does not answer`);
+    return aclCommand(argv.slice(1), { users: this.users, log: this.log, now: Date.now(), user, randomBytes });
+  }
+}
+
+type Compare = "exact" | "unordered" | "genpass" | "log";
+
+interface Step {
+  readonly conn: "a" | "b";
+  readonly argv: readonly string[];
+  readonly compare?: Compare;
+}
+
+const A = (...argv: string[]): Step => ({ conn: "a", argv });
+const B = (...argv: string[]): Step => ({ conn: "b", argv });
+
+const CATEGORIES = ["keyspace", "read", "write", "set", "sortedset", "list", "hash", "string", "bitmap", "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow", "blocking", "dangerous", "connection", "transaction", "scripting"];
+
+const HASH = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
+
+const SEQUENCE: readonly Step[] = [
+  A("ACL", "WHOAMI"),
+  A("ACL", "USERS"),
+  A("ACL", "LIST"),
+  A("ACL", "GETUSER", "default"),
+  A("ACL", "GETUSER", "nobody"),
+  A("ACL", "CAT"),
+  ...CATEGORIES.map((c): Step => ({ conn: "a", argv: ["ACL", "CAT", c], compare: "unordered" })),
+  { conn: "a", argv: ["ACL", "CAT", "ADMIN"], compare: "unordered" },
+  A("ACL", "CAT", "nosuch"),
+  A("ACL", "CAT", "a", "b"),
+  // Every rule kind, in users ACL LIST and GETUSER then print.
+  A("ACL", "SETUSER", "bob", "on", ">p1", ">p2", "~k*", "%R~r*", "%W~w*", "%RW~rw*", "&ch*", "-@all", "+@connection", "+sentinel|myid", "+ping", "+client|id", "-client"),
+  A("ACL", "SETUSER", "carol", "on", "nopass", "+@all", "-@dangerous", "allkeys", "allchannels"),
+  A("ACL", "SETUSER", "dave", "reset"),
+  A("ACL", "SETUSER", "erin", "skip-sanitize-payload", "nopass", "resetpass", `#${HASH}`, ">x", ">x", "<x"),
+  A("ACL", "SETUSER", "frank", "%RW~a", "%R~a", "%W~b", "%WR~c", "%R", "&a", "&a", "~x", "~x"),
+  A("ACL", "SETUSER", "gina", "+ping|foo", "+ping|FOO", "+ping|bar", "(+ping ~a)", "(", "+acl|whoami", "&z", ")"),
+  A("ACL", "SETUSER", "hank", "allcommands", "-sentinel", "+sentinel|myid", "-acl|setuser", "nocommands", "+@admin", "-@dangerous", "+@pubsub", "-publish"),
+  A("ACL", "SETUSER", "ivan", "+@all", "-@slow", "+acl", "-acl|log"),
+  A("ACL", "SETUSER", "judy", "+@slow", "+@fast", "-@connection", "+auth", "+hello", "+client|setname", "+command|count"),
+  A("ACL", "SETUSER", "kim", "on", "clearselectors", "(+ping)", "(+info)", "clearselectors", "(&x +publish)", "~y"),
+  A("ACL", "SETUSER", "bob", "<p1", "-client|id", "ON"),
+  A("ACL", "LIST"),
+  ...["bob", "carol", "dave", "erin", "frank", "gina", "hank", "ivan", "judy", "kim"].map((u) => A("ACL", "GETUSER", u)),
+  A("ACL", "USERS"),
+  // Errors, word for word.
+  A("ACL", "SETUSER", "x", "+get"),
+  A("ACL", "SETUSER", "x", "+@foo"),
+  A("ACL", "SETUSER", "x", "blah"),
+  A("ACL", "SETUSER", "x", "~*", "~a"),
+  A("ACL", "SETUSER", "x", "&*", "&a"),
+  A("ACL", "SETUSER", "x", "<nope"),
+  A("ACL", "SETUSER", "x", "!nope"),
+  A("ACL", "SETUSER", "x", "#abc"),
+  A("ACL", "SETUSER", "x", `#${HASH.toUpperCase()}`),
+  A("ACL", "SETUSER", "x", "+select|0"),
+  A("ACL", "SETUSER", "x", "+acl|whoami|x"),
+  A("ACL", "SETUSER", "x", "+acl|"),
+  A("ACL", "SETUSER", "x", "+acl|nosuch"),
+  A("ACL", "SETUSER", "x", "-ping|foo"),
+  A("ACL", "SETUSER", "x", "+"),
+  A("ACL", "SETUSER", "x", "%X~a"),
+  A("ACL", "SETUSER", "x", "%~a"),
+  A("ACL", "SETUSER", "x", "%RR~a"),
+  A("ACL", "SETUSER", "x", "~a b"),
+  A("ACL", "SETUSER", "x", "(+ping"),
+  A("ACL", "SETUSER", "x", "on", "(+ping", "~a"),
+  A("ACL", "SETUSER", "x", "(+get)"),
+  A("ACL", "SETUSER", "a b"),
+  A("ACL", "SETUSER", "bob", "off", "+nosuch"),
+  A("ACL", "GETUSER", "bob"),
+  A("ACL", "GETUSER", "x"),
+  A("ACL", "SETUSER"),
+  A("ACL", "GETUSER"),
+  A("ACL", "GETUSER", "a", "b"),
+  A("ACL", "DELUSER"),
+  A("ACL", "LIST", "x"),
+  A("ACL", "WHOAMI", "x"),
+  A("ACL", "FOO"),
+  A("ACL", "LOAD"),
+  A("ACL", "SAVE"),
+  A("ACL", "HELP"),
+  A("ACL", "LOG", "x"),
+  A("ACL", "LOG", "1", "2"),
+  A("ACL", "GENPASS", "0"),
+  A("ACL", "GENPASS", "4097"),
+  A("ACL", "GENPASS", "x"),
+  { conn: "a", argv: ["ACL", "GENPASS"], compare: "genpass" },
+  { conn: "a", argv: ["ACL", "GENPASS", "5"], compare: "genpass" },
+  { conn: "a", argv: ["ACL", "GENPASS", "4096"], compare: "genpass" },
+  A("ACL", "DRYRUN", "carol", "info"),
+  A("ACL", "DRYRUN", "carol", "ping", "x"),
+  A("ACL", "DRYRUN", "bob", "sentinel", "myid"),
+  A("ACL", "DRYRUN", "bob", "sentinel", "masters"),
+  A("ACL", "DRYRUN", "gina", "ping", "Foo"),
+  A("ACL", "DRYRUN", "gina", "ping", "baz"),
+  A("ACL", "DRYRUN", "kim", "publish", "x", "m"),
+  A("ACL", "DRYRUN", "kim", "publish", "y", "m"),
+  A("ACL", "DRYRUN", "nobody", "ping"),
+  A("ACL", "DRYRUN", "bob", "get", "x"),
+  A("ACL", "DRYRUN", "bob", "sentinel", "foo"),
+  A("ACL", "DRYRUN", "bob", "sentinel"),
+  A("ACL", "DRYRUN", "bob", "publish", "a", "b", "c"),
+  A("ACL", "DELUSER", "default"),
+  A("ACL", "DELUSER", "dave", "erin", "nobody", "dave"),
+  // Permissions on a second connection, and the log they leave.
+  A("ACL", "SETUSER", "u1", "on", ">pw", "&allowed*", "-@all", "+ping", "+publish", "+acl|whoami"),
+  A("ACL", "LOG"),
+  B("AUTH", "u1", "wrong"),
+  B("AUTH", "nobody", "x"),
+  B("auth", "u1", "wrong"),
+  B("AUTH", "u1", "pw"),
+  B("ACL", "WHOAMI"),
+  B("ACL", "LIST"),
+  B("SENTINEL", "MYID"),
+  B("SENTINEL", "MYID"),
+  B("PUBLISH", "foo", "x"),
+  B("PUBLISH", "allowedx", "y"),
+  B("PING"),
+  A("ACL", "SETUSER", "u1", "+acl|log"),
+  { conn: "b", argv: ["ACL", "LOG"], compare: "log" },
+  { conn: "a", argv: ["ACL", "LOG", "2"], compare: "log" },
+  { conn: "a", argv: ["ACL", "LOG", "-1"], compare: "log" },
+  A("ACL", "LOG", "RESET"),
+  A("ACL", "LOG"),
+  A("ACL", "SETUSER", "u1", "off"),
+  B("PING"),
+  A("AUTH", "u1", "pw"),
+  A("AUTH", "default", "anything"),
+  A("ACL", "WHOAMI"),
+];
+
+/** Sorts each run of single-command rules (`+cmd`, `-cmd|sub`): Redis emits them in hash order. */
+function normaliseRules(text: string): string {
+  const tokens = text.replace(/\(/g, "( ").replace(/\)/g, " )").split(" ");
+  const out: string[] = [];
+  let run: string[] = [];
+  const flush = (): void => {
+    out.push(...run.sort());
+    run = [];
+  };
+  for (const token of tokens) {
+    if (/^[+-][^@]/.test(token)) run.push(token);
+    else {
+      flush();
+      out.push(token);
+    }
+  }
+  flush();
+  return out.join(" ");
+}
+
+type Plain = string | number | null | boolean | Plain[] | { kind: string; value: Plain };
+
+function plain(value: RespValue, compare: Compare, path: string[] = []): Plain {
+  switch (value.kind) {
+    case "simple":
+    case "error":
+      return { kind: value.kind, value: value.value };
+    case "bulk": {
+      const text = value.value.toString("utf8");
+      const field = path[path.length - 1];
+      if (compare === "log" && (field === "client-info" || field === "age-seconds")) return { kind: "bulk", value: "<varies>" };
+      if (compare === "genpass") return { kind: "bulk", value: `${text.length} hex chars: ${/^[0-9a-f]*$/.test(text)}` };
+      return { kind: "bulk", value: text.startsWith("user ") || field === "commands" ? normaliseRules(text) : text };
+    }
+    case "integer":
+      return { kind: "integer", value: Number(value.value) };
+    case "double":
+      return { kind: "double", value: compare === "log" ? "<varies>" : value.value };
+    case "array":
+    case "set": {
+      const items: Plain[] = [];
+      let key: string[] = path;
+      value.value.forEach((v, i) => {
+        // RESP2 maps arrive as flat arrays: remember the field name for the value after it.
+        const prev = value.value[i - 1];
+        key = prev?.kind === "bulk" && i % 2 === 1 ? [...path, prev.value.toString("utf8")] : path;
+        items.push(plain(v, compare, key));
+      });
+      if (compare === "unordered") items.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+      return { kind: value.kind, value: items };
+    }
+    case "map":
+      return { kind: "map", value: value.value.map(([k, v]) => [plain(k, compare, path), plain(v, compare, [...path, k.kind === "bulk" ? k.value.toString("utf8") : ""])]) };
+    case "null":
+    case "null-bulk":
+    case "null-array":
+      return { kind: value.kind, value: null };
+    default:
+      return { kind: value.kind, value: JSON.stringify(value) };
+  }
+}
+
+describe.each([2, 3] as const)("ACL against redis-sentinel 7.0.15, RESP%i", (version) => {
+  let sentinel: RedisSentinel | undefined;
+  const clients = new Map<string, RawClient>();
+
+  beforeAll(async () => {
+    sentinel = await startRedisSentinel({ config: "" });
+    for (const conn of ["a", "b"]) {
+      const client = await RawClient.open(sentinel.port);
+      if (version === 3) await client.call(["HELLO", "3"]);
+      clients.set(conn, client);
+    }
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const client of clients.values()) client.close();
+    await sentinel?.stop();
+  });
+
+  it("answers the whole sequence as redis-sentinel does", async () => {
+    const ours = new OurSentinel();
+    for (const step of SEQUENCE) {
+      const client = clients.get(step.conn);
+      if (client === undefined) throw new Error("no client");
+      const compare = step.compare ?? "exact";
+      const real = plain(await client.call(step.argv), compare);
+      const mine = plain(throughWire(await ours.call(step.conn, step.argv), version), compare);
+      expect({ step: step.argv.join(" "), reply: mine }).toEqual({ step: step.argv.join(" "), reply: real });
+    }
+  }, 60_000);
+});
