@@ -7,6 +7,9 @@
 // random hex, the order of ACL CAT <category> (Redis walks a hash table seeded at random on
 // every start) and the order of single-command rules in ACL LIST / GETUSER (same reason).
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { connect, type Socket } from "node:net";
 import { RespDecoder, encodeCommand, encodeReply, resp, type RespValue, type RespVersion } from "@sentinel-kit/resp-protocol";
 import { startRedisSentinel, type RedisSentinel } from "@sentinel-kit/testkit";
@@ -317,4 +320,97 @@ describe.each([2, 3] as const)("ACL against redis-sentinel 7.0.15, RESP%i", (ver
       expect({ step: step.argv.join(" "), reply: mine }).toEqual({ step: step.argv.join(" "), reply: real });
     }
   }, 60_000);
+});
+
+/** Sends commands on one fresh connection, authenticating first when `password` is given. */
+async function ask(port: number, password: string | undefined, ...commands: string[][]): Promise<RespValue[]> {
+  const client = await RawClient.open(port);
+  try {
+    if (password !== undefined) await client.call(["AUTH", password]);
+    const replies: RespValue[] = [];
+    for (const argv of commands) replies.push(await client.call(argv));
+    return replies;
+  } finally {
+    client.close();
+  }
+}
+
+function lines(value: RespValue | undefined): string[] {
+  if (value?.kind !== "array") throw new Error(`expected an array, got ${JSON.stringify(value)}`);
+  return value.value.map((v) => (v.kind === "bulk" ? normaliseRules(v.value.toString("utf8")) : JSON.stringify(v)));
+}
+
+function text(value: RespValue | undefined): string {
+  if (value?.kind === "error" || value?.kind === "simple") return value.value;
+  throw new Error(`expected a status or error, got ${JSON.stringify(value)}`);
+}
+
+describe("start-up users against redis-sentinel 7.0.15 (SPEC §2.1: requirepass, user, aclfile)", () => {
+  const started: RedisSentinel[] = [];
+  afterAll(async () => {
+    for (const s of started) await s.stop();
+  });
+  const start = async (config: string): Promise<RedisSentinel> => {
+    const s = await startRedisSentinel({ config });
+    started.push(s);
+    return s;
+  };
+
+  it("requirepass becomes the default user's password; user directives add users", async () => {
+    const s = await start("requirepass foo\nuser bob on >x ~a &b -@all +@admin (+ping ~k)\nuser carol\n");
+    const [list] = await ask(s.port, "foo", ["ACL", "LIST"]);
+    const ours = AclUsers.fromConfig({
+      requirepass: "foo",
+      userDirectives: [["bob", "on", ">x", "~a", "&b", "-@all", "+@admin", "(+ping", "~k)"], ["carol"]],
+    });
+    expect(ours.list().map(normaliseRules)).toEqual(lines(list));
+    expect(ours.authRequired()).toBe(true);
+  }, 30_000);
+
+  it("a `user default` line wins over requirepass, wherever it is", async () => {
+    const s = await start("user default on nopass resetchannels +@all\nrequirepass foo\n");
+    const [list, auth] = await ask(s.port, undefined, ["ACL", "LIST"], ["AUTH", "foo"]);
+    const ours = AclUsers.fromConfig({ requirepass: "foo", userDirectives: [["default", "on", "nopass", "resetchannels", "+@all"]] });
+    expect(ours.list().map(normaliseRules)).toEqual(lines(list));
+    expect(ours.authRequired()).toBe(false);
+    expect(text(auth)).toBe("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+  }, 30_000);
+
+  it("aclfile: start-up load, ACL LOAD errors and success, ACL SAVE", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "acl-diff-"));
+    const path = join(dir, "users.acl");
+    writeFileSync(path, `user zed on >z -@all +ping\n\n  user amy on nopass &x* +@pubsub  \n`);
+    const s = await start(`aclfile ${path}\n`);
+    let fileText = readFileSync(path, "utf8");
+    const store = { path, read: async () => fileText, write: async (t: string) => void (fileText = t) };
+    const ours = AclUsers.fromConfig({ aclFile: { path, text: fileText } });
+    const run = async (...argv: string[]): Promise<[RespValue, RespValue]> => {
+      const [real] = await ask(s.port, undefined, argv);
+      fileText = existsSync(path) ? readFileSync(path, "utf8") : fileText;
+      const mine = await aclCommand(argv.slice(1), { users: ours, log: new AclLog(), now: 0, user: "default", randomBytes, aclFile: store });
+      if (real === undefined) throw new Error("no reply");
+      return [real, mine];
+    };
+
+    const [realList, ourList] = await run("ACL", "LIST");
+    expect(lines(ourList)).toEqual(lines(realList));
+
+    writeFileSync(path, "user a on +nosuch blah >secret\nfoo bar\nuser a\nuser b (+ping\nuser c\tx\n");
+    const [realError, ourError] = await run("ACL", "LOAD");
+    expect(text(ourError)).toBe(text(realError));
+
+    writeFileSync(path, "user default on >pw ~* &* +@all\nuser new on nopass +@fast -ping\n");
+    const [realOk, ourOk] = await run("ACL", "LOAD");
+    expect(text(ourOk)).toBe(text(realOk));
+    const [realAfter] = await ask(s.port, "pw", ["ACL", "LIST"]);
+    expect(ours.list().map(normaliseRules)).toEqual(lines(realAfter));
+
+    const [realSet] = await ask(s.port, "pw", ["ACL", "SETUSER", "zoe", "on", ">q", "+@connection"], ["ACL", "SAVE"]);
+    expect(text(realSet)).toBe("OK");
+    ours.setUser("zoe", ["on", ">q", "+@connection"]);
+    await aclCommand(["SAVE"], { users: ours, log: new AclLog(), now: 0, user: "default", randomBytes, aclFile: store });
+    const saved = readFileSync(path, "utf8");
+    expect(fileText.split("\n").map(normaliseRules)).toEqual(saved.split("\n").map(normaliseRules));
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
 });

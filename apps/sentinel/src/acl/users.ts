@@ -280,7 +280,11 @@ export class AclUsers {
           applyRule(user, rule.replace(/^[\t\r\n]+|[\t\r\n]+$/g, ""), this.ctx);
         } catch (error) {
           if (!(error instanceof AclRuleError)) throw error;
-          errors += `${path}:${lineNumber}: ${error.message}. `;
+          // Only unknown commands are named: other rules may hold secrets (Redis 7.0.15).
+          errors +=
+            error.reason === "unknown-command-or-category"
+              ? `${path}:${lineNumber}: Error in applying operation '${error.rule}': ${error.message}. `
+              : `${path}:${lineNumber}: ${error.message}. `;
         }
       }
     });
