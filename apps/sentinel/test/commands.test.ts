@@ -759,6 +759,24 @@ describe("CLIENT (networking.c clientCommand)", () => {
     expect(one.kind === "verbatim" ? one.value.split("\n") : []).toHaveLength(2);
   });
 
+  it("shows each client's last command by its full name, as Redis's lastcmd->fullname", () => {
+    const { ctx } = setup();
+    let last = "sentinel";
+    const other = client({ id: 11, address: "127.0.0.1:40011" });
+    Object.defineProperty(other, "lastCommand", { get: () => last });
+    dispatchCommand("SENTINEL", [Buffer.from("Masters")], { ...ctx, client: other });
+    const cmdOf = () => {
+      const v = dispatchCommand("client", [Buffer.from("list"), Buffer.from("id"), Buffer.from("11")], { ...ctx, view: view({}, [other]) }) as RespValue;
+      return /cmd=(\S+)/.exec(v.kind === "verbatim" ? v.value : "")?.[1];
+    };
+    expect(cmdOf()).toBe("sentinel|masters");
+    // The server answered SUBSCRIBE itself: its top-level name is all there is.
+    last = "subscribe";
+    expect(cmdOf()).toBe("subscribe");
+    last = "";
+    expect(cmdOf()).toBe("NULL");
+  });
+
   it("splits pending output into the reply buffer and the block list, as Redis's buffers hold it", () => {
     const { ctx } = setup();
     const busy = client({ id: 9, outputBufferBytes: 20_000 });

@@ -4,12 +4,13 @@
  * management (`qbuf`, `argv-mem`, `rbs`, `tot-mem`, ...) are printed with the value a client
  * with nothing buffered has, and `fd=-1` since Node does not expose the descriptor; pending
  * output is split into `obl` and `omem` as Redis's buffers would hold it. `cmd` is the full
- * name of the caller's running command, and the last command's top-level name for the others.
+ * name of the last command (see `last-command.ts`).
  *
  * @module
  */
 import { INVALID_CLIENT_NAME_ERROR, resp, type RespClientContext, type RespValue } from "@sentinel-kit/resp-protocol";
 import { CLIENT_HELP, helpReply } from "./help.js";
+import { lastFullCommand } from "./last-command.js";
 import { SYNTAX_ERROR, parseLongLong, parseYesNo } from "./parse.js";
 import type { CommandContext } from "./view.js";
 
@@ -21,14 +22,12 @@ const REPLY_BUFFER_BYTES = 16 * 1024;
 /**
  * One CLIENT LIST / CLIENT INFO line (without its newline), field for field as Redis 7.0's
  * `catClientInfoString`.
- *
- * @param current - The full name of the command the client is running, for the caller.
  */
-export function clientInfoLine(client: RespClientContext, now: number, current?: string): string {
+export function clientInfoLine(client: RespClientContext, now: number): string {
   const flags = client.subscriptionCount > 0 ? "P" : "N";
   const age = Math.max(0, Math.floor((now - client.connectedAt) / 1000));
   const idle = Math.max(0, Math.floor((now - client.lastActiveAt) / 1000));
-  const cmd = current ?? (client.lastCommand === "" ? "NULL" : client.lastCommand);
+  const cmd = lastFullCommand(client);
   // Redis fills a 16 KiB reply buffer first (obl), then a list of blocks (oll, omem); a
   // client whose replies overflow it is one the socket is not keeping up with (events=rw).
   const obl = Math.min(client.outputBufferBytes, REPLY_BUFFER_BYTES);
@@ -92,7 +91,7 @@ function listCommand(ctx: CommandContext, args: readonly string[]): RespValue {
   } else if (args.length !== 0) {
     return resp.error(SYNTAX_ERROR);
   }
-  const text = clients.map((c) => `${clientInfoLine(c, ctx.now, c.id === ctx.client.id ? "client|list" : undefined)}\n`).join("");
+  const text = clients.map((c) => `${clientInfoLine(c, ctx.now)}\n`).join("");
   return resp.verbatim("txt", text);
 }
 
@@ -175,7 +174,7 @@ export function clientSubcommand(sub: string, args: readonly string[], ctx: Comm
     case "setname":
       return client.setName(args[0] ?? "") ? OK : resp.error(INVALID_CLIENT_NAME_ERROR);
     case "info":
-      return resp.verbatim("txt", `${clientInfoLine(client, ctx.now, "client|info")}\n`);
+      return resp.verbatim("txt", `${clientInfoLine(client, ctx.now)}\n`);
     case "list":
       return listCommand(ctx, args);
     case "kill":

@@ -13,6 +13,7 @@ import { clientSubcommand } from "./client-command.js";
 import { commandSubcommand } from "./command-command.js";
 import { arityAccepts, commandTable } from "./command-table.js";
 import { currentHostFacts, infoText } from "./info.js";
+import { recordCommand } from "./last-command.js";
 import { SYNTAX_ERROR } from "./parse.js";
 import { sentinelSubcommand } from "./sentinel-command.js";
 import type { CommandContext, ShutdownOptions } from "./view.js";
@@ -65,9 +66,12 @@ export function dispatchCommand(rawName: Buffer | string, args: readonly Buffer[
     if (subEntry === undefined) {
       return resp.error(`ERR unknown subcommand '${cut128(subArg)}'. Try ${name.toUpperCase()} HELP.`);
     }
+    // Redis sets the client's last command before checking the arity.
+    recordCommand(ctx.client, subEntry.fullName);
     if (!arityAccepts(subEntry.arity, argc)) return arityErrorReply(subEntry.fullName);
-  } else if (!arityAccepts(entry.arity, argc)) {
-    return arityErrorReply(entry.fullName);
+  } else {
+    recordCommand(ctx.client, entry.fullName);
+    if (!arityAccepts(entry.arity, argc)) return arityErrorReply(entry.fullName);
   }
   const text = args.map((a) => a.toString("utf8"));
   const rest = sub === undefined ? text : text.slice(1);
