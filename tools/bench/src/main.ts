@@ -2,6 +2,7 @@
 // measured in the same process, so a number is never compared with one from another run.
 import { clientSuite } from "./client-failover.js";
 import { configSuite } from "./config.js";
+import { failoverSuite } from "./failover.js";
 import { respSuite } from "./resp.js";
 import { scaleSuite } from "./scale.js";
 import type { BenchSuite } from "./suite.js";
@@ -12,6 +13,7 @@ const suites: BenchSuite[] = [
   configSuite,
   scaleSuite,
   clientSuite,
+  failoverSuite,
 ];
 
 const only = process.argv.slice(2);
