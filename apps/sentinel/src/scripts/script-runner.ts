@@ -38,6 +38,10 @@ const FORK_ERRORS = new Set(["EAGAIN", "ENOMEM"]);
 // Bound on the wait for killed children in stop(): SIGKILL cannot be caught.
 const STOP_WAIT_MS = 5_000;
 
+// setTimeout fires at once for longer delays (a max runtime raised through SENTINEL DEBUG
+// could ask for one); waking early only re-arms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function signalNumber(signal: NodeJS.Signals | null): number {
   if (signal === null) return 0;
   return (osConstants.signals as Record<string, number | undefined>)[signal] ?? 0;
@@ -138,7 +142,7 @@ export class ScriptRunner {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#tick();
-    }, Math.max(0, at - this.#now()));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, at - this.#now())));
     // The daemon's own handles keep the process alive; a pending retry alone should not.
     this.#timer.unref();
   }
