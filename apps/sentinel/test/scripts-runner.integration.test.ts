@@ -204,4 +204,22 @@ describe("ScriptRunner with real scripts", () => {
     await waitFor(idle(runner), { timeoutMs: 5_000, what: "the kill" });
     expect(events.map((e) => e.name)).toContain("-script-timeout");
   });
+
+  it("a max runtime beyond setTimeout's range does not make the timer spin", async () => {
+    const { path } = script("long", "exec sleep 30");
+    let clockReads = 0;
+    const { runner, events } = start({
+      maxRuntime: 2 ** 40,
+      now: () => {
+        clockReads++;
+        return Date.now();
+      },
+    });
+    runner.schedule(path, []);
+    await waitFor(() => events.some((e) => e.name === "+script-child"), { timeoutMs: 5_000, what: "a child" });
+    const before = clockReads;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(clockReads - before).toBeLessThan(5);
+    expect(runner.counts().running).toBe(1);
+  });
 });
