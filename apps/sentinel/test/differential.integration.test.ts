@@ -92,6 +92,7 @@ const VOLATILE = new Set([
   "last-hello-message",
   "s-down-time",
   "o-down-time",
+  "link-pending-commands",
 ]);
 
 type Shape = string | Shape[] | { map: Array<[string, Shape]> } | { set: Shape[] };
