@@ -602,6 +602,14 @@ describe("our dispatcher answers like redis-sentinel 7.0.15", () => {
     }
   });
 
+  it("answers INFO-CACHE with the same shape: [name, [[age, info] master first, then replicas]]", async () => {
+    for (const version of [2, 3] as const) {
+      const [real, ours] = await both(version, ["SENTINEL", "INFO-CACHE", "mymaster", "nope", "mymaster"]);
+      expect(shape(ours, false)).toEqual(shape(real, false));
+      expect(elems(real)).toHaveLength(2);
+    }
+  });
+
   it("mirrors a topology the real sentinel still reports (sanity of the fixture)", async () => {
     const [real] = await both(2, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"]);
     expect(shape(real, true)).toEqual(["$127.0.0.1", `$${masterPort}`]);
