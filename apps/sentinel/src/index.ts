@@ -23,3 +23,29 @@ export { SentinelDaemon, type CommandDispatcher, type SentinelDaemonOptions } fr
 export { RedisLog, formatRedisLogLine, redisLogTime, type LogVerbosity } from "./runtime/logger.js";
 export { REDIS_DEBUG_TIMINGS, globalConfigView, masterView, type PendingOf } from "./runtime/view.js";
 export { SENTINEL_KIT_VERSION, UsageError, parseArgs, runSentinel, type ParsedArgs } from "./cli.js";
+export { dispatchCommand } from "./commands/dispatch.js";
+export {
+  INSTANCE_FLAG_ORDER,
+  type ActionResult,
+  type CommandContext,
+  type DebugTimings,
+  type FailoverStateName,
+  type GlobalConfigChange,
+  type InstanceFlag,
+  type InstanceView,
+  type IsMasterDownReply,
+  type LogLevelName,
+  type MasterOptionChange,
+  type MasterView,
+  type RedisInstanceView,
+  type ReplicaView,
+  type ScriptJobView,
+  type SentinelActions,
+  type SentinelGlobalConfig,
+  type SentinelPeerView,
+  type SentinelView,
+  type ServerInfoView,
+  type ShutdownOptions,
+  type SimulateFailureFlags,
+} from "./commands/view.js";
+export type { HostFacts } from "./commands/info.js";

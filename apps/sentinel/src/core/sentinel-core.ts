@@ -4,6 +4,7 @@ import {
   currentMasterAddress,
   selectReplica,
   type FailoverPlanner,
+  type FastConfirmationOptions,
   type FailoverState,
   type MasterView as PlannerMasterView,
   type PlannerEffect,
@@ -70,7 +71,7 @@ export interface SentinelCoreOptions {
    * The planner's fast promotion confirmation (ROLE probes instead of waiting for INFO);
    * on by default, `false` for Redis's pacing.
    */
-  readonly fastConfirmation?: { readonly probeIntervalMs: number; readonly maxProbes: number } | false;
+  readonly fastConfirmation?: FastConfirmationOptions | false;
   /**
    * Upper bound, ms, of the random delay between seeing ODOWN and starting an attempt
    * (default 50). Redis gets this desynchronisation from its random 10-19 Hz timer; without

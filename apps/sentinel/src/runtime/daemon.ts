@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { FastConfirmationOptions } from "@sentinel-kit/failover-planner";
 import { FileConfigStore, SentinelConfigFile, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
 import { helloPayload } from "@sentinel-kit/gossip";
 import { IoredisLink, LinkReplyError, type InstanceLink, type SentinelTimings } from "@sentinel-kit/health-monitor";
@@ -42,7 +43,7 @@ export interface SentinelDaemonOptions {
   /** Health timings; Redis's by default. */
   readonly timings?: Partial<SentinelTimings>;
   /** The planner's fast promotion confirmation; on by default. */
-  readonly fastConfirmation?: { readonly probeIntervalMs: number; readonly maxProbes: number } | false;
+  readonly fastConfirmation?: FastConfirmationOptions | false;
   /** Called after SHUTDOWN flushed the config and closed the server; the process should exit. */
   readonly onShutdown?: () => void;
   /**
