@@ -22,8 +22,9 @@ let dir = "";
 let sleeper = "";
 let plain = "";
 let pidFile = "";
-let sentinel: RedisSentinel | undefined;
-let client: Redis | undefined;
+let exit2 = "";
+const sentinels: RedisSentinel[] = [];
+const clients: Redis[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "sentinel-scripts-redis-"));
@@ -33,13 +34,16 @@ beforeAll(() => {
   // Records its pid so the test can stop every script redis-sentinel started.
   writeFileSync(sleeper, `#!/bin/sh\necho $$ >> '${pidFile}'\nexec sleep 20\n`);
   chmodSync(sleeper, 0o755);
+  exit2 = join(dir, "exit2.sh");
+  writeFileSync(exit2, "#!/bin/sh\nexit 2\n");
+  chmodSync(exit2, 0o755);
   writeFileSync(plain, "#!/bin/sh\n");
   chmodSync(plain, 0o644);
 });
 
 afterAll(async () => {
-  client?.disconnect();
-  await sentinel?.stop();
+  for (const c of clients) c.disconnect();
+  await Promise.all(sentinels.map((s) => s.stop()));
   if (existsSync(pidFile)) {
     for (const pid of readFileSync(pidFile, "utf8").split("\n").filter((l) => l !== "")) {
       try {
@@ -51,6 +55,21 @@ afterAll(async () => {
   }
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** A redis-sentinel that allows script changes, and a RESP2 client on it. */
+async function scriptSentinel(): Promise<{ sentinel: RedisSentinel; client: Redis }> {
+  const sentinel = await startRedisSentinel({ config: "sentinel deny-scripts-reconfig no" });
+  sentinels.push(sentinel);
+  const client = connectTo(sentinel);
+  await client.connect();
+  return { sentinel, client };
+}
+
+function connectTo(sentinel: RedisSentinel): Redis {
+  const client = new Redis({ host: sentinel.host, port: sentinel.port, protocol: 2, lazyConnect: true, maxRetriesPerRequest: 0 });
+  clients.push(client);
+  return client;
+}
 
 async function setError(c: Redis, ...args: string[]): Promise<string> {
   return c.call("SENTINEL", "SET", ...args).then(
@@ -72,15 +91,11 @@ function shape(entry: unknown[]): unknown[] {
 describe("scripts next to redis-sentinel 7.0.15", () => {
   it("deny-scripts-reconfig (on by default) refuses SET with Redis's text", async () => {
     const denying = await startRedisSentinel({ config: "" });
-    const c = new Redis({ host: denying.host, port: denying.port, protocol: 2, lazyConnect: true, maxRetriesPerRequest: 0 });
-    try {
-      await c.connect();
-      await c.call("SENTINEL", "MONITOR", "m1", "127.0.0.1", String(await freePort()), "1");
-      expect(await setError(c, "m1", "notification-script", sleeper)).toBe(DENY_SCRIPTS_RECONFIG_ERROR);
-    } finally {
-      c.disconnect();
-      await denying.stop();
-    }
+    sentinels.push(denying);
+    const c = connectTo(denying);
+    await c.connect();
+    await c.call("SENTINEL", "MONITOR", "m1", "127.0.0.1", String(await freePort()), "1");
+    expect(await setError(c, "m1", "notification-script", sleeper)).toBe(DENY_SCRIPTS_RECONFIG_ERROR);
   });
 
   it.each(["notification-script", "client-reconfig-script"] as const)(
@@ -99,9 +114,7 @@ describe("scripts next to redis-sentinel 7.0.15", () => {
 
   it("SET checks, PENDING-SCRIPTS fields and INFO counts match our queue", async () => {
     const downPort = await freePort();
-    sentinel = await startRedisSentinel({ config: "sentinel deny-scripts-reconfig no" });
-    client = new Redis({ host: sentinel.host, port: sentinel.port, protocol: 2, lazyConnect: true, maxRetriesPerRequest: 0 });
-    await client.connect();
+    const { client } = await scriptSentinel();
     await client.call("SENTINEL", "MONITOR", "m1", "127.0.0.1", String(downPort), "1");
     expect(await setError(client, "m1", "notification-script", plain)).toBe(scriptNotExecutableReply("notification-script"));
     expect(await setError(client, "m1", "client-reconfig-script", join(dir, "missing"))).toBe(
@@ -140,5 +153,51 @@ describe("scripts next to redis-sentinel 7.0.15", () => {
     expect(info).toContain(`sentinel_running_scripts:${counts.running}\r\n`);
     expect(info).toContain(`sentinel_scripts_queue_length:${counts.queueLength}\r\n`);
     expect(counts).toEqual({ running: 16, queueLength: 18 });
+  });
+
+  it("-script-error and -script-timeout payloads, and the retry after a timeout, match our queue", async () => {
+    const downPort = await freePort();
+    const { sentinel, client } = await scriptSentinel();
+    const sub = connectTo(sentinel);
+    await sub.connect();
+    const published: string[] = [];
+    sub.on("message", (channel: string, message: string) => published.push(`${channel} ${message}`));
+    await sub.subscribe("-script-error", "-script-timeout");
+    await client.call("SENTINEL", "DEBUG", "script-max-runtime", "300", "script-retry-delay", "60000");
+    await client.call("SENTINEL", "MONITOR", "m2", "127.0.0.1", String(downPort), "1");
+
+    // The +set event of this SET runs exit2.sh itself.
+    await client.call("SENTINEL", "SET", "m2", "notification-script", exit2);
+    await waitFor(() => published.length >= 1, { timeoutMs: 5_000, what: "-script-error from redis-sentinel" });
+    const ours = new ScriptQueue({ maxRuntime: 300, retryDelay: 60_000 });
+    const failing = ours.schedule(exit2, ["+set", "x"]).job.id;
+    ours.due(0);
+    ours.started(failing, 1);
+    const ourError = ours.exited(failing, 2, 0, 10).find((e) => e.name === "-script-error");
+    expect(published[0]).toBe(`${ourError?.name} ${ourError?.payload}`);
+
+    // Now the sleeper: SIGKILLed after 300 ms, then waiting 60 s for its retry.
+    await client.call("SENTINEL", "SET", "m2", "notification-script", sleeper);
+    await waitFor(() => published.length >= 2, { timeoutMs: 5_000, what: "-script-timeout from redis-sentinel" });
+    const sleeperPid = readFileSync(pidFile, "utf8").trim().split("\n").at(-1);
+    const slow = ours.schedule(sleeper, ["+set", `master m2 127.0.0.1 ${downPort} notification-script ${sleeper}`]).job.id;
+    ours.due(1_000);
+    ours.started(slow, Number(sleeperPid));
+    const [timeout] = ours.timedOut(1_301);
+    expect(published[1]).toBe(`${timeout?.event.name} ${timeout?.event.payload}`);
+    ours.exited(slow, 0, 9, 1_310);
+
+    const c = client;
+    const theirs = await waitFor(
+      async () => {
+        const reply = (await c.call("SENTINEL", "PENDING-SCRIPTS")) as unknown[][];
+        return reply.length === 1 && reply[0]?.[3] === "scheduled" ? reply[0] : undefined;
+      },
+      { timeoutMs: 5_000, what: "the killed sleeper to wait for its retry" },
+    );
+    const [mine] = ours.pending(1_310).map(flat);
+    expect(theirs.filter((_, i) => i !== 7)).toEqual(mine?.filter((_, i) => i !== 7));
+    expect(Number(theirs[7])).toBeGreaterThan(55_000);
+    expect(Number(theirs[7])).toBeLessThanOrEqual(Number(mine?.[7]));
   });
 });
