@@ -210,24 +210,46 @@ export class AclUsers {
   }
 
   /**
-   * Loads `user` directives from the configuration (`ACLAppendUserForLoading` then
-   * `ACLLoadConfiguredUsers`): each creates its user (`default` is reset first) and applies
-   * its rules in order.
+   * Loads `user` directives from the configuration in Redis's two passes. First each line
+   * is checked on a scratch user while the file is read (`ACLAppendUserForLoading`:
+   * duplicates and bad rules, unknown commands excepted, are fatal config errors); then
+   * each creates its user (`default` is reset first) and applies its rules in order
+   * (`ACLLoadConfiguredUsers`), where an unknown command is fatal.
    *
-   * @throws {@link AclConfigError} for a duplicate user or a refused rule, with Redis's text.
+   * @param directives - Each directive's arguments after `user`, name first.
+   * @throws {@link AclConfigError} with the text Redis prints: `Error in user declaration
+   *   '...': ...` for the first pass (quoting the argument at the failing rule's index, as
+   *   Redis does), `Error loading ACL rule '...' for the user named '...': ...` for the second.
    */
   loadUserDirectives(directives: readonly (readonly string[])[]): void {
     const seen = new Set<string>();
+    const pending: Array<{ name: string; rules: string[] }> = [];
     for (const [name, ...rest] of directives) {
       if (name === undefined) continue;
+      const argv = ["user", name, ...rest];
       if (seen.has(name)) throw new AclConfigError(`Error in user declaration '${name}': ${new AclRuleError("duplicate-user", name).message}`);
       seen.add(name);
-      if (hasSpacesOrNul(name)) throw new AclConfigError("Spaces not allowed in ACL usernames");
       const merged = mergeSelectorArguments(rest);
-      if ("unmatchedAt" in merged) throw new AclConfigError(`Error in user declaration '${rest[merged.unmatchedAt] ?? ""}': Unmatched parenthesis`);
+      // Redis quotes argv[0] and a stale errno here; 7.0.15 prints exactly this.
+      if ("unmatchedAt" in merged) throw new AclConfigError("Error in user declaration 'user': Unknown command or category name in ACL");
+      const scratch = new AclUser(name, this.ctx.allChannelsByDefault);
+      merged.rules.forEach((rule, j) => {
+        try {
+          applyRule(scratch, rule, this.ctx);
+        } catch (error) {
+          if (!(error instanceof AclRuleError)) throw error;
+          if (error.reason !== "unknown-command-or-category") {
+            throw new AclConfigError(`Error in user declaration '${argv[j] ?? ""}': ${error.message}`);
+          }
+        }
+      });
+      pending.push({ name, rules: merged.rules });
+    }
+    for (const { name, rules } of pending) {
+      if (hasSpacesOrNul(name)) throw new AclConfigError("Spaces not allowed in ACL usernames");
       const user = name === "default" ? this.defaultUser : new AclUser(name, this.ctx.allChannelsByDefault);
       if (name === "default") applyRule(user, "reset", this.ctx);
-      for (const rule of merged.rules) {
+      for (const rule of rules) {
         try {
           applyRule(user, rule, this.ctx);
         } catch (error) {
