@@ -18,6 +18,9 @@ import {
 } from "@sentinel-kit/health-monitor";
 import { encodeCommand, RespDecoder, type RespValue } from "@sentinel-kit/resp-protocol";
 
+/** One read buffer for every socket: reads run one at a time on the event loop. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 interface Waiter {
   readonly resolve: (reply: LinkReply) => void;
   readonly reject: (error: Error) => void;
@@ -99,17 +102,29 @@ export class LeanLink implements InstanceLink {
   connect(kind: ConnectionKind): Promise<void> {
     this.close(kind);
     const { host, port, bindSourceAddr } = this.#options;
-    const socket = netConnect({ host, port, ...(bindSourceAddr !== undefined ? { localAddress: bindSourceAddr } : {}) });
+    let onReply: (value: RespValue) => void = () => undefined;
+    const decoder = new RespDecoder({ onReply: (value) => onReply(value) });
+    const socket = netConnect({
+      host,
+      port,
+      ...(bindSourceAddr !== undefined ? { localAddress: bindSourceAddr } : {}),
+      // Reads go straight to the decoder, past the Readable stream machinery. The buffer is
+      // reused for every read and the decoder keeps views of unfinished replies: it gets a copy.
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (size: number, buffer: Uint8Array) => {
+          try {
+            decoder.feed(Buffer.from(buffer.subarray(0, size)));
+          } catch {
+            socket.destroy();
+          }
+          return true;
+        },
+      },
+    });
     socket.setNoDelay(true);
     const connection: Connection = { socket, waiters: [], ready: Promise.resolve(), open: false };
-    const decoder = new RespDecoder({ onReply: (value) => this.#onReply(kind, connection, value) });
-    socket.on("data", (chunk: Buffer) => {
-      try {
-        decoder.feed(chunk);
-      } catch {
-        socket.destroy();
-      }
-    });
+    onReply = (value) => this.#onReply(kind, connection, value);
     // Failures surface as a rejected connect() or a "closed" event.
     socket.on("error", () => undefined);
     socket.once("close", () => {
