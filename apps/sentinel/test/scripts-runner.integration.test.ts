@@ -119,7 +119,7 @@ describe("ScriptRunner with real scripts", () => {
 
   it("a script past max runtime is SIGKILLed with -script-timeout, then retried as a signal death", async () => {
     const { path, out } = script("slow", "exec sleep 30");
-    const { runner, events } = start({ maxRuntime: 300, retryDelay: 50, maxRetry: 2 });
+    const { runner, events } = start({ maxRuntime: 500, retryDelay: 50, maxRetry: 2 });
     runner.schedule(path, ["z"]);
     await waitFor(idle(runner), { timeoutMs: 10_000, what: "both runs to be killed" });
     expect(runs(out)).toEqual([["z"], ["z"]]);
