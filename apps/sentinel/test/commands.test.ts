@@ -501,6 +501,18 @@ describe("other SENTINEL subcommands (SPEC §1.2)", () => {
     expect(rec.calls).toEqual([["monitor", "new", "::1", 6400, 2]]);
   });
 
+  it("MONITOR takes numeric hosts as inet_aton reads them, and passes them on normalized", async () => {
+    const { run, rec } = setup();
+    for (const [host, address] of [["127.1", "127.0.0.1"], ["1", "0.0.0.1"], ["0x7f.0.1", "127.0.0.1"], ["010.0.0.1", "8.0.0.1"], ["2130706433", "127.0.0.1"], ["::1", "::1"]]) {
+      rec.calls.length = 0;
+      expect(await run("sentinel", "monitor", "n", host as string, "6379", "1")).toEqual({ kind: "simple", value: "OK" });
+      expect(rec.calls).toEqual([["monitor", "n", address, 6379, 1]]);
+    }
+    for (const host of ["09", "1.2.3.4.5", "256.0.0.1", "1.16777216", " 1.2.3.4", "1..2", "localhost", "0xg"]) {
+      expect(await run("sentinel", "monitor", "n", host, "6379", "1")).toEqual({ kind: "error", value: "ERR Invalid IP address or hostname specified" });
+    }
+  });
+
   it("MONITOR leaves hostnames to the core when resolve-hostnames is on, and relays its error", async () => {
     const { run, rec } = setup(
       { config: { ...view().config, resolveHostnames: true } },

@@ -149,6 +149,13 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
       ["ROLE"],
       ["SENTINEL", "MASTER", "other"],
       ["SENTINEL", "REMOVE", "other"],
+      // Redis keeps a numeric host the way inet_aton reads it.
+      ["SENTINEL", "MONITOR", "short", "127.1", "2", "1"],
+      ["SENTINEL", "MONITOR", "hex", "0x7f.0.0.2", "2", "1"],
+      ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "short"],
+      ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "hex"],
+      ["SENTINEL", "REMOVE", "short"],
+      ["SENTINEL", "REMOVE", "hex"],
       ["SENTINEL", "MASTERS"],
       ["SENTINEL", "SET", "mymaster", "quorum", "2", "parallel-syncs", "1", "failover-timeout", "180000"],
     ];

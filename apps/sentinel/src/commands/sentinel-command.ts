@@ -13,6 +13,7 @@ import {
   NOT_AN_INTEGER_ERROR,
   NO_SUCH_MASTER_ERROR,
   parseLongLong,
+  parseNumericHost,
   parseYesNo,
 } from "./parse.js";
 import type {
@@ -24,7 +25,6 @@ import type {
   MasterView,
   SentinelView,
 } from "./view.js";
-import { isIP } from "node:net";
 
 type Reply = RespValue | Promise<RespValue>;
 
@@ -281,12 +281,13 @@ async function monitor(ctx: CommandContext, args: readonly string[]): Promise<Re
   const port = parseLongLong(portText);
   if (port === null) return err("ERR Invalid port");
   if (quorum <= 0) return err("ERR Quorum must be 1 or greater.");
-  // Without resolve-hostnames Redis only accepts an IP literal (anetResolve ANET_IP_ONLY);
-  // with it, the name is resolved by the core, which owns the I/O.
-  if (!ctx.view.config.resolveHostnames && isIP(host) === 0) return err("ERR Invalid IP address or hostname specified");
+  // Without resolve-hostnames Redis only accepts a numeric address (anetResolve ANET_IP_ONLY)
+  // and keeps it in its normalized form; with it, the core resolves the name (I/O).
+  const address = ctx.view.config.resolveHostnames ? host : parseNumericHost(host);
+  if (address === null) return err("ERR Invalid IP address or hostname specified");
   if (port < 0 || port > 65535) return err("ERR Invalid port number.");
   if (masterByName(ctx.view, name) !== undefined) return err("ERR Duplicate master name.");
-  return resultReply(await ctx.actions.monitor(name, host, port, quorum));
+  return resultReply(await ctx.actions.monitor(name, address, port, quorum));
 }
 
 async function isMasterDownByAddr(ctx: CommandContext, args: readonly string[]): Promise<RespValue> {

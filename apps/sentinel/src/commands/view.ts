@@ -448,8 +448,10 @@ export interface IsMasterDownReply {
 export interface SentinelActions {
   /**
    * SENTINEL MONITOR: the command layer has checked, in Redis's order, the quorum and port
-   * syntax, quorum ≥ 1, the address (an IP literal unless `resolve-hostnames yes`; then the
-   * core resolves it and answers `ERR Invalid IP address or hostname specified` on failure),
+   * syntax, quorum ≥ 1, the address (a numeric address unless `resolve-hostnames yes`,
+   * passed normalized as Redis keeps it: `127.1` becomes `127.0.0.1`; with resolve-hostnames
+   * the host as given, which the core resolves, answering `ERR Invalid IP address or
+   * hostname specified` on failure),
    * the port range (`ERR Invalid port number.`) and the name (`ERR Duplicate master name.`).
    * The core adds the master, flushes (`ERR Failed to save config file. Check server logs.`
    * on failure, see FLUSH_FAILED_ERROR), then emits `+monitor`.
