@@ -376,6 +376,14 @@ describe("start-up users against redis-sentinel 7.0.15 (SPEC §2.1: requirepass,
     expect(text(auth)).toBe("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
   }, 30_000);
 
+  it("acl-pubsub-default allchannels gives new users &*", async () => {
+    const s = await start("acl-pubsub-default allchannels\nuser bob on >x +@all\n");
+    const [, list] = await ask(s.port, undefined, ["ACL", "SETUSER", "carol", "reset", "+ping"], ["ACL", "LIST"]);
+    const ours = AclUsers.fromConfig({ userDirectives: [["bob", "on", ">x", "+@all"]] }, { allChannelsByDefault: true });
+    ours.setUser("carol", ["reset", "+ping"]);
+    expect(ours.list().map(normaliseRules)).toEqual(lines(list));
+  }, 30_000);
+
   it("aclfile: start-up load, ACL LOAD errors and success, ACL SAVE", async () => {
     const dir = mkdtempSync(join(tmpdir(), "acl-diff-"));
     const path = join(dir, "users.acl");
