@@ -69,6 +69,17 @@ describe("users", () => {
     expect(await wire(["SETUSER", "x", "(+ping"], ctx)).toBe("-ERR Unmatched parenthesis in acl selector starting at '(+ping'.\r\n");
   });
 
+  it("SETUSER asks to drop the subscribers whose channels were revoked", async () => {
+    const calls: Array<[string, boolean, boolean]> = [];
+    const ctx = context({
+      dropSubscribers: (user, mustDrop) => calls.push([user, mustDrop({ channels: ["foo"], patterns: [] }), mustDrop({ channels: ["bar"], patterns: [] })]),
+    });
+    await aclCommand(["SETUSER", "u", "on", "&*"], ctx);
+    await aclCommand(["SETUSER", "u", "&*"], ctx);
+    await aclCommand(["SETUSER", "u", "resetchannels", "&bar"], ctx);
+    expect(calls).toEqual([["u", true, false]]);
+  });
+
   it("DELUSER counts deletions, tells who to disconnect, and protects default", async () => {
     const dropped: string[][] = [];
     const ctx = context({ dropUsers: (names) => dropped.push([...names]) });

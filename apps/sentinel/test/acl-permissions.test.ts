@@ -9,6 +9,7 @@ import {
   missingSentinelPeerPermissions,
   noPermissionError,
   resolveCommand,
+  revokedSubscriptions,
   type AclDenial,
 } from "../src/acl/index.js";
 
@@ -99,5 +100,36 @@ describe("peer sentinel user (SPEC §6 P16)", () => {
     expect(missingSentinelPeerPermissions(users.get("good") ?? users.defaultUser, users.ctx.index)).toEqual([]);
     users.setUser("good", ["off"]);
     expect(missingSentinelPeerPermissions(users.get("good") ?? users.defaultUser, users.ctx.index)).toEqual(["user 'good' is off"]);
+  });
+});
+
+describe("subscribers after SETUSER (ACLKillPubsubClientsIfNeeded; cases recorded on redis-sentinel 7.0.15)", () => {
+  function change(before: string[], after: string[]): ReturnType<typeof revokedSubscriptions> {
+    const users = new AclUsers();
+    users.setUser("u", ["on", "nopass", "+@all", ...before]);
+    const { before: old, after: now } = users.setUser("u", after);
+    if (old === undefined) throw new Error("user was new");
+    return revokedSubscriptions(now, old);
+  }
+
+  it("nothing to check when the user keeps &* or every pattern it had", () => {
+    expect(change(["&a"], ["allchannels"])).toBeUndefined();
+    expect(change(["&a", "&b"], ["&c"])).toBeUndefined();
+  });
+
+  it("&* narrowed to &bar drops a subscriber of foo", () => {
+    expect(change(["&*"], ["resetchannels", "&bar"])?.({ channels: ["foo"], patterns: [] })).toBe(true);
+  });
+
+  it("&foo &baz narrowed to &f* keeps a subscriber of foo, drops one of baz", () => {
+    const mustDrop = change(["&foo", "&baz"], ["resetchannels", "&f*"]);
+    expect(mustDrop?.({ channels: ["foo"], patterns: [] })).toBe(false);
+    expect(mustDrop?.({ channels: ["foo", "baz"], patterns: [] })).toBe(true);
+  });
+
+  it("a PSUBSCRIBE pattern must stay allowed literally", () => {
+    const mustDrop = change(["&f*"], ["resetchannels", "&f*x", "&fa"]);
+    expect(mustDrop?.({ channels: [], patterns: ["f*"] })).toBe(true);
+    expect(mustDrop?.({ channels: [], patterns: ["fa"] })).toBe(false);
   });
 });

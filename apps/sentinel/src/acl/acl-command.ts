@@ -14,7 +14,7 @@ import { aclLogReply, type AclLog } from "./acl-log.js";
 import type { AclSelector } from "./acl-rules.js";
 import { ACL_CATEGORIES, allCommands } from "./command-index.js";
 import { AclRuleError } from "./errors.js";
-import { checkPermission, resolveCommand } from "./permissions.js";
+import { checkPermission, resolveCommand, revokedSubscriptions, type AclSubscriptions } from "./permissions.js";
 import { AclUserError, type AclUsers } from "./users.js";
 
 /** The ACL file, when `aclfile` is configured: the daemon's I/O behind a narrow interface. */
@@ -46,6 +46,11 @@ export interface AclCommandContext {
    * disconnected, as `ACLFreeUserAndKillClients` does.
    */
   readonly dropUsers?: ((names: readonly string[]) => void) | undefined;
+  /**
+   * Called after SETUSER narrowed a user's channels: disconnect each client authenticated as
+   * `user` with subscriptions for which `mustDrop` is true (`ACLKillPubsubClientsIfNeeded`).
+   */
+  readonly dropSubscribers?: ((user: string, mustDrop: (subscriptions: AclSubscriptions) => boolean) => void) | undefined;
 }
 
 /** ACL HELP's lines in Redis 7.0.15. */
@@ -121,10 +126,12 @@ function getUser(name: string, users: AclUsers): RespValue {
   ]);
 }
 
-function setUser(args: readonly string[], users: AclUsers): RespValue {
+function setUser(args: readonly string[], ctx: AclCommandContext): RespValue {
   const [name = "", ...rules] = args;
   try {
-    users.setUser(name, rules);
+    const { before, after } = ctx.users.setUser(name, rules);
+    const mustDrop = before === undefined ? undefined : revokedSubscriptions(after, before);
+    if (mustDrop !== undefined) ctx.dropSubscribers?.(name, mustDrop);
     return resp.simple("OK");
   } catch (error) {
     if (error instanceof AclUserError) return resp.error(`ERR ${error.message}`);
@@ -244,7 +251,7 @@ export function aclCommand(args: readonly string[], ctx: AclCommandContext): Res
   const users = ctx.users;
   switch (sub) {
     case "setuser":
-      return setUser(rest, users);
+      return setUser(rest, ctx);
     case "deluser":
       return deleteUsers(rest, ctx);
     case "getuser":

@@ -31,7 +31,9 @@ export {
   missingSentinelPeerPermissions,
   noPermissionError,
   resolveCommand,
+  revokedSubscriptions,
   type AclDenial,
+  type AclSubscriptions,
 } from "./permissions.js";
 export {
   AclLog,

@@ -111,3 +111,28 @@ export function missingSentinelPeerPermissions(user: AclUser, index: AclCommandI
   }
   return missing;
 }
+
+/** What one subscribed client listens to. */
+export interface AclSubscriptions {
+  /** Channels from SUBSCRIBE. */
+  readonly channels: readonly string[];
+  /** Patterns from PSUBSCRIBE. */
+  readonly patterns: readonly string[];
+}
+
+/**
+ * After `ACL SETUSER` changed `before` into `after`, which of the user's subscribed clients
+ * lost access and must be disconnected (`ACLKillPubsubClientsIfNeeded`).
+ *
+ * @returns undefined when none can have (the new user has `&*`, or keeps every channel
+ *   pattern it had); else a test telling, for one client's subscriptions, whether to
+ *   disconnect it: a channel no new pattern matches, or a pattern no new pattern equals.
+ */
+export function revokedSubscriptions(after: AclUser, before: AclUser): ((subscriptions: AclSubscriptions) => boolean) | undefined {
+  if (after.selectors.some((s) => s.allChannels)) return undefined;
+  const upcoming = after.selectors.flatMap((s) => s.channels);
+  const kept = before.selectors.every((s) => !s.allChannels && s.channels.every((c) => upcoming.includes(c)));
+  if (kept) return undefined;
+  return (subscriptions) =>
+    subscriptions.patterns.some((p) => !upcoming.includes(p)) || subscriptions.channels.some((c) => !upcoming.some((u) => globMatch(u, c)));
+}

@@ -183,10 +183,12 @@ export class AclUsers {
   /**
    * ACL SETUSER: creates the user if needed and applies the rules all or nothing.
    *
+   * @returns The user before (undefined if new) and after, for
+   *   `revokedSubscriptions`.
    * @throws {@link AclUserError} for a bad name or an unclosed selector, {@link AclRuleError}
    *   for the first refused rule (then nothing changed).
    */
-  setUser(name: string, rules: readonly string[]): void {
+  setUser(name: string, rules: readonly string[]): { readonly before: AclUser | undefined; readonly after: AclUser } {
     if (hasSpacesOrNul(name)) throw new AclUserError("invalid-username");
     const merged = mergeSelectorArguments(rules);
     if ("unmatchedAt" in merged) throw new AclUserError("unmatched-parenthesis", rules[merged.unmatchedAt] ?? "");
@@ -194,6 +196,7 @@ export class AclUsers {
     const draft = existing?.clone() ?? new AclUser(name, this.ctx.allChannelsByDefault);
     for (const rule of merged.rules) applyRule(draft, rule, this.ctx);
     this.#users.set(name, draft);
+    return { before: existing, after: draft };
   }
 
   /**
