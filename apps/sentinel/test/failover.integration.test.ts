@@ -1,15 +1,37 @@
 // Failover end to end with real processes: redis-server master and two replicas, three
 // sentinel-kit daemons (the built bin), an ioredis client in sentinel mode. The scenarios
 // share one topology and run in order; each leaves a healthy master for the next.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventLog, ask, fields, masterPort, readConf, restartDaemon, startDaemon, type Daemon } from "./harness/processes.js";
 
+// Both scripts append their arguments to a file (SPEC §3: notification-script gets
+// `<event> <message>`, client-reconfig-script `<master> <role> start <from> <to>`).
+const scriptDir = mkdtempSync(join(tmpdir(), "sentinel-kit-scripts-"));
+function script(name: string): { path: string; out: string } {
+  const path = join(scriptDir, `${name}.sh`);
+  const out = join(scriptDir, `${name}.out`);
+  writeFileSync(path, `#!/bin/sh\necho "$@" >> ${out}\n`);
+  chmodSync(path, 0o755);
+  return { path, out };
+}
+const notify = script("notify");
+const reconfig = script("reconfig");
+
+function lines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
+}
+
 const CONFIG = (masterPortNumber: number): string =>
   `sentinel monitor mymaster 127.0.0.1 ${masterPortNumber} 2
 sentinel down-after-milliseconds mymaster 1000
 sentinel failover-timeout mymaster 3000
+sentinel notification-script mymaster ${notify.path}
+sentinel client-reconfig-script mymaster ${reconfig.path}
 `;
 
 let redis: RedisServer[] = [];
@@ -79,6 +101,16 @@ describe("sentinel-kit fails over real redis-server instances", () => {
     // The client re-resolves through the daemons and writes to the new master.
     await waitFor(async () => (await client!.set("k", "after").catch(() => null)) === "OK", { timeoutMs: 10_000, what: "a write through ioredis" });
     expect(await byPort(promoted).cli("GET", "k")).toBe("after");
+    // The leader and both observers ran the client-reconfig-script; every WARNING event about
+    // the master ran the notification-script.
+    const move = `127.0.0.1 ${old.port} 127.0.0.1 ${promoted}`;
+    await waitFor(() => lines(reconfig.out).length >= 3, { timeoutMs: 10_000, what: "three client-reconfig-script runs" });
+    expect(lines(reconfig.out).sort()).toEqual([`mymaster leader start ${move}`, `mymaster observer start ${move}`, `mymaster observer start ${move}`]);
+    await waitFor(() => lines(notify.out).filter((l) => l === `+switch-master mymaster ${move}`).length === 3, {
+      timeoutMs: 10_000,
+      what: "the notification-script to get +switch-master from each daemon",
+    });
+    expect(lines(notify.out)).toContain(`+sdown master mymaster 127.0.0.1 ${old.port}`);
     const other = redis.find((r) => r.port !== promoted && r.port !== old.port)!;
     await waitFor(() => isReplicaOf(other, promoted), { timeoutMs: 10_000, what: "the other replica to follow the new master" });
     // SPEC §4.12: the old master, restarted as a master, is converted (after 4 publish periods).

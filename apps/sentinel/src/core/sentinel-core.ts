@@ -374,7 +374,7 @@ export class SentinelCore {
         });
         return;
       case "event":
-        this.#event(effect.event.type, effect.event.level, effect.event.message);
+        this.#event(effect.event.type, effect.event.level, effect.event.message, this.#links.get(inst.link)?.master ?? inst.health.details.master?.name);
         return;
       case "replica-discovered": {
         const owner = this.#links.get(inst.link);
@@ -477,7 +477,7 @@ export class SentinelCore {
       failoverTimeoutMs: cfg.failoverTimeout,
       leaderEpoch: cfg.leaderEpoch,
     });
-    if (announce) this.#event("+monitor", "warning", `master ${cfg.name} ${cfg.host} ${cfg.port} quorum ${cfg.quorum}`);
+    if (announce) this.#event("+monitor", "warning", `master ${cfg.name} ${cfg.host} ${cfg.port} quorum ${cfg.quorum}`, cfg.name);
     for (const s of cfg.knownSentinels) {
       if (!isSentinelId(s.runId) || s.runId.toLowerCase() === this.myid.toLowerCase()) continue;
       this.#gossipEffects(this.#gossip.addKnownSentinel(cfg.name, s.runId.toLowerCase(), { host: s.host, port: s.port }, this.#now));
@@ -626,7 +626,7 @@ export class SentinelCore {
             // Gossip raised the epoch: the election follows; gossip's announcement stands.
             this.#election = observeEpoch(this.#election, effect.event.payload === "" ? 0 : Number(effect.event.payload), effect.event.master).state;
           }
-          this.#event(effect.event.name, effect.event.level, effect.event.payload);
+          this.#event(effect.event.name, effect.event.level, effect.event.payload, effect.event.master);
           break;
         case "open-sentinel-link":
         case "close-sentinel-link":
@@ -640,7 +640,7 @@ export class SentinelCore {
           break;
         }
         case "client-reconfig-script":
-          this.#scriptNotRun(effect.master, "observer");
+          this.#reconfigScript(effect.master, "observer", effect.from, effect.to);
           break;
         case "publish-hello":
           this.#publishHello(effect);
@@ -703,7 +703,7 @@ export class SentinelCore {
           }
           break;
         case "event":
-          this.#event(e.event.name, "warning", e.message);
+          this.#event(e.event.name, "warning", e.message, e.event.master);
           break;
         case "failover-delayed":
           this.#log("warning", `Next failover delay: I will not start a failover before ${ctime(e.notBefore)}`);
@@ -739,8 +739,8 @@ export class SentinelCore {
       const refused = result.effects.some((e) => e.kind === "reply" && !e.reply.ok);
       if (refused) {
         const details = `master ${name} ${entry.master.address.host} ${entry.master.address.port}`;
-        this.#event("+failover-state-select-slave", "warning", details);
-        this.#event("-failover-abort-no-good-slave", "warning", details);
+        this.#event("+failover-state-select-slave", "warning", details, name);
+        this.#event("-failover-abort-no-good-slave", "warning", details, name);
         this.#election = endFailover(this.#election, name);
         continue;
       }
@@ -792,7 +792,7 @@ export class SentinelCore {
         case "event":
           // The election already announced the epoch, the attempt and the win.
           if (starting && (e.type === "+new-epoch" || e.type === "+try-failover" || e.type === "+elected-leader")) break;
-          this.#event(e.type, e.level, e.payload);
+          this.#event(e.type, e.level, e.payload, name);
           break;
         case "send":
           this.#sendTo(entry, e.to, e.commands, e.purpose === "probe-role" ? { kind: "role", master: name, address: e.to } : { kind: "none" });
@@ -807,7 +807,7 @@ export class SentinelCore {
           this.#persist();
           break;
         case "client-reconfig-script":
-          this.#scriptNotRun(name, "leader");
+          this.#reconfigScript(name, "leader", e.from, e.to);
           break;
         case "force-hello":
           this.#gossip.forceHelloUpdate(name);
@@ -870,7 +870,7 @@ export class SentinelCore {
           this.#reply(token, { type: "action", result: { ok: false, error: "ERR No such master with that name" } });
           return;
         }
-        this.#event("-monitor", "warning", `master ${command.name} ${entry.master.address.host} ${entry.master.address.port}`);
+        this.#event("-monitor", "warning", `master ${command.name} ${entry.master.address.host} ${entry.master.address.port}`, command.name);
         this.#dropInstances(entry);
         this.#masters.delete(command.name);
         this.#election = removeMaster(this.#election, command.name);
@@ -894,7 +894,7 @@ export class SentinelCore {
           entry.planner = this.#planner.initialState();
           entry.plannerWake = null;
           this.#election = resetMaster(this.#election, name, { keepPeers: false });
-          this.#event("+reset-master", "warning", `master ${name} ${entry.master.address.host} ${entry.master.address.port}`);
+          this.#event("+reset-master", "warning", `master ${name} ${entry.master.address.host} ${entry.master.address.port}`, name);
           this.#syncPeers();
         }
         this.#reply(token, { type: "count", count });
@@ -1020,7 +1020,7 @@ export class SentinelCore {
           : change.option === "auth-pass"
             ? "******"
             : String(change.value);
-      this.#event("+set", "warning", `${details} ${change.option} ${shown}`);
+      this.#event("+set", "warning", `${details} ${change.option} ${shown}`, name);
     }
     entry.config = cfg;
     this.#election = setMasterOptions(this.#election, name, { quorum: cfg.quorum, failoverTimeoutMs: cfg.failoverTimeout });
@@ -1072,18 +1072,22 @@ export class SentinelCore {
 
   // ------------------------------------------------------------------ output
 
-  #event(name: string, level: string, payload: string): void {
+  /** Publishes and logs an event; a WARNING about a master also runs its notification-script (SPEC §3). */
+  #event(name: string, level: string, payload: string, master: string | undefined): void {
     this.#fx.push({ type: "event", name, level: levelOf(level), payload });
+    const script = master === undefined ? undefined : this.#masters.get(master)?.config.notificationScript;
+    if (level === "warning" && script !== undefined) this.#fx.push({ type: "run-script", path: script, args: [name, payload] });
   }
 
   #log(level: CoreLogLevel, message: string): void {
     this.#fx.push({ type: "log", level, message });
   }
 
-  // Scripts are not run (README): say so where Redis would have started one.
-  #scriptNotRun(master: string, role: "leader" | "observer"): void {
+  /** `sentinelCallClientReconfScript`: `<master> <leader|observer> start <from-ip> <from-port> <to-ip> <to-port>`. */
+  #reconfigScript(master: string, role: "leader" | "observer", from: Address, to: Address): void {
     const script = this.#masters.get(master)?.config.clientReconfigScript;
-    if (script !== undefined) this.#log("warning", `client-reconfig-script ${script} not run (${role}): scripts are not supported`);
+    if (script === undefined) return;
+    this.#fx.push({ type: "run-script", path: script, args: [master, role, "start", from.host, String(from.port), to.host, String(to.port)] });
   }
 
   #persist(): void {

@@ -301,6 +301,14 @@ export type CoreEffect =
       readonly onSaveFailure?: CommandResult;
     }
   | {
+      /** Queue a user script (notification-script, client-reconfig-script) with Redis's limits and retries. */
+      readonly type: "run-script";
+      /** The executable. */
+      readonly path: string;
+      /** Its arguments. */
+      readonly args: readonly string[];
+    }
+  | {
       /** Change the log verbosity. */
       readonly type: "set-loglevel";
       /** The new level. */

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { accessSync, constants } from "node:fs";
 import type { FastConfirmationOptions } from "@sentinel-kit/failover-planner";
 import { FileConfigStore, SentinelConfigFile, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
 import { helloPayload } from "@sentinel-kit/gossip";
@@ -24,6 +25,7 @@ import { dispatchCommand } from "../commands/dispatch.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { CommandResult, CoreEffect, CoreEvent, LinkId, MutationCommand } from "../core/types.js";
 import { RedisLog, type LogVerbosity } from "./logger.js";
+import { ScriptRunner } from "./scripts.js";
 import { REDIS_DEBUG_TIMINGS, globalConfigView, masterView } from "./view.js";
 
 /** The command layer's entry point: one command, its context, the reply (undefined: unknown command). */
@@ -105,6 +107,7 @@ export class SentinelDaemon {
   readonly #pendingReplies = new Map<number, (result: CommandResult) => void>();
   readonly #queue: CoreEffect[][] = [];
   readonly #server: RespServer;
+  readonly #scripts: ScriptRunner;
   readonly #startedAt = Date.now();
   readonly #serverRunId = randomBytes(20).toString("hex");
   #loglevel: LogLevelName;
@@ -130,6 +133,10 @@ export class SentinelDaemon {
       },
       Date.now(),
     );
+    this.#scripts = new ScriptRunner((name, level, payload) => {
+      if (level !== "debug") this.#server.publish(name, payload);
+      this.#log.log(level, `${name} ${payload}`);
+    });
     const requirepass = config.server.requirepass;
     this.#server = new RespServer({
       handler: (command, client) => {
@@ -157,7 +164,16 @@ export class SentinelDaemon {
    * (`ConfigNotWritableError`) or that has a bad line (`ConfigError`, file untouched).
    */
   static async open(options: SentinelDaemonOptions): Promise<SentinelDaemon> {
-    const file = await SentinelConfigFile.open(new OverrideStore(options.configPath, options.overrides ?? []));
+    const file = await SentinelConfigFile.open(new OverrideStore(options.configPath, options.overrides ?? []), {
+      isExecutable: (path) => {
+        try {
+          accessSync(path, constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
     let config = file.config;
     const log = new RedisLog(config.server.logfile, config.server.loglevel);
     const generated = config.myid === undefined;
@@ -209,6 +225,7 @@ export class SentinelDaemon {
     } catch (error) {
       this.#log.log("warning", `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${String(error)}`);
     }
+    this.#scripts.close();
     for (const slot of this.#links.values()) {
       slot.unlisten();
       slot.link.destroy();
@@ -232,7 +249,9 @@ export class SentinelDaemon {
       get masters() {
         return [...core.masters.values()].map((entry) => masterView(core, entry, pending));
       },
-      scripts: [],
+      get scripts() {
+        return daemon.#scripts.jobs();
+      },
       simulateFailure: this.#simulateFailure,
       debug: this.#debug,
       config: globalConfigView(core, this.#loglevel),
@@ -417,6 +436,9 @@ export class SentinelDaemon {
         resolve(saveFailed && effect.onSaveFailure !== undefined ? effect.onSaveFailure : effect.result);
         return;
       }
+      case "run-script":
+        this.#scripts.schedule(effect.path, effect.args);
+        return;
       case "set-loglevel":
         this.#loglevel = effect.level;
         this.#log.setLevel(effect.level as LogVerbosity);
