@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { connect, type Socket } from "node:net";
 import { RespDecoder, encodeCommand, encodeReply, resp, type RespValue, type RespVersion } from "@sentinel-kit/resp-protocol";
 import { startRedisSentinel, type RedisSentinel } from "@sentinel-kit/testkit";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AclLog, AclUsers, aclCommand, checkPermission, noPermissionError, resolveCommand } from "../src/acl/index.js";
 
@@ -421,4 +422,42 @@ describe("start-up users against redis-sentinel 7.0.15 (SPEC §2.1: requirepass,
     expect(fileText.split("\n").map(normaliseRules)).toEqual(saved.split("\n").map(normaliseRules));
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
+});
+
+describe("random SETUSER rule lists against redis-sentinel 7.0.15", () => {
+  let sentinel: RedisSentinel | undefined;
+  let client: RawClient | undefined;
+  beforeAll(async () => {
+    sentinel = await startRedisSentinel({ config: "" });
+    client = await RawClient.open(sentinel.port);
+  }, 30_000);
+  afterAll(async () => {
+    client?.close();
+    await sentinel?.stop();
+  });
+
+  const RULE = fc.oneof(
+    fc.constantFrom("on", "off", "nopass", "resetpass", "reset", "allkeys", "resetkeys", "allchannels", "resetchannels", "allcommands", "nocommands", "clearselectors", "skip-sanitize-payload", "sanitize-payload", "~*", "&*", "+@all", "-@all"),
+    fc.constantFrom(">a", ">b", "<a", `#${HASH}`, `!${HASH}`, "~k1", "~k2", "%R~r", "%W~w", "%RW~k1", "&c1", "&c*"),
+    fc.constantFrom(...CATEGORIES.filter((c) => ["pubsub", "admin", "fast", "slow", "dangerous", "connection"].includes(c)).flatMap((c) => [`+@${c}`, `-@${c}`])),
+    fc.constantFrom("+ping", "-ping", "+publish", "-publish", "+sentinel", "-sentinel", "+sentinel|myid", "-sentinel|reset", "+client|id", "-client", "+acl", "-acl|log", "+info", "-role", "+ping|x", "+auth", "-hello"),
+    fc.constantFrom("(+ping ~a)", "(&c1 +publish)", "(-@all +@admin)", "+get", "blah", "+acl|whoami|x"),
+  );
+
+  it("gives the same reply and the same user", async () => {
+    const ours = new AclUsers();
+    const samples = fc.sample(fc.array(RULE, { minLength: 1, maxLength: 8 }), { numRuns: 300, seed: 42 });
+    for (const [i, rules] of samples.entries()) {
+      const name = `r${i % 10}`;
+      const setuser = ["ACL", "SETUSER", name, ...rules];
+      const getuser = ["ACL", "GETUSER", name];
+      if (client === undefined) throw new Error("no client");
+      const real = [plain(await client.call(setuser), "exact"), plain(await client.call(getuser), "exact")];
+      const ctx = { users: ours, log: new AclLog(), now: 0, user: "default", randomBytes };
+      const mine = [plain(throughWire(await aclCommand(setuser.slice(1), ctx), 2), "exact"), plain(throughWire(await aclCommand(getuser.slice(1), ctx), 2), "exact")];
+      expect({ rules: rules.join(" "), reply: mine }).toEqual({ rules: rules.join(" "), reply: real });
+    }
+    const [list] = await ask(sentinel?.port ?? 0, undefined, ["ACL", "LIST"]);
+    expect(ours.list().map(normaliseRules)).toEqual(lines(list));
+  }, 60_000);
 });
