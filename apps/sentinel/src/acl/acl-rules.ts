@@ -131,14 +131,9 @@ export function hashPassword(password: string | Buffer): string {
 
 const HASH = /^[0-9a-f]{64}$/;
 
-function hasSpaces(text: string): boolean {
-  // isspace() in the C locale, or NUL, as ACLStringHasSpaces checks.
-  return /[ \t\n\v\f\r\0]/.test(text);
-}
-
-/** Whether a user name or pattern is refused for spaces or NUL bytes (`ACLStringHasSpaces`). */
+/** Whether a user name or pattern is refused for spaces or NUL bytes (`ACLStringHasSpaces`: C-locale `isspace`, or NUL). */
 export function hasSpacesOrNul(text: string): boolean {
-  return hasSpaces(text);
+  return /[ \t\n\v\f\r\0]/.test(text);
 }
 
 /**
@@ -197,7 +192,7 @@ function addKeyPattern(selector: AclSelector, op: string): void {
     write = true;
   }
   const pattern = op.slice(offset);
-  if (hasSpaces(pattern)) throw new AclRuleError("syntax", op);
+  if (hasSpacesOrNul(pattern)) throw new AclRuleError("syntax", op);
   const at = selector.keys.findIndex((k) => k.pattern === pattern);
   if (at === -1) selector.keys.push({ pattern, read, write });
   else {
@@ -209,7 +204,7 @@ function addKeyPattern(selector: AclSelector, op: string): void {
 function addChannelPattern(selector: AclSelector, op: string): void {
   if (selector.allChannels) throw new AclRuleError("channel-pattern-after-all", op);
   const pattern = op.slice(1);
-  if (hasSpaces(pattern)) throw new AclRuleError("syntax", op);
+  if (hasSpacesOrNul(pattern)) throw new AclRuleError("syntax", op);
   if (!selector.channels.includes(pattern)) selector.channels.push(pattern);
 }
 
