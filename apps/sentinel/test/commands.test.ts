@@ -812,6 +812,22 @@ describe("CLIENT (networking.c clientCommand)", () => {
     expect(run("client", "kill", "type", "normal")).toEqual({ kind: "integer", value: 1 });
     expect(run("client", "kill", "user", "default", "skipme", "no")).toEqual({ kind: "integer", value: 2 });
     expect(rec.calls).toEqual([["kill", 8], ["kill", 8], ["kill", 7], ["kill", 8]]);
+    // Pairs are read in order: the first bad one decides the error.
+    expect(run("client", "kill", "id", "x", "type")).toEqual({ kind: "error", value: "ERR client-id should be greater than 0" });
+    expect(run("client", "kill", "id", "5", "type")).toEqual({ kind: "error", value: "ERR syntax error" });
+    expect(run("client", "kill", "user", "nobody")).toEqual({ kind: "error", value: "ERR No such user 'nobody'" });
+  });
+
+  it("answers UNBLOCK as Redis does where nothing ever blocks", () => {
+    const { run } = setup();
+    expect(run("client", "unblock", "7")).toEqual({ kind: "integer", value: 0 });
+    expect(run("client", "unblock", "7", "ERROR")).toEqual({ kind: "integer", value: 0 });
+    expect(run("client", "unblock", "x", "later")).toEqual({ kind: "error", value: "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR" });
+    expect(run("client", "unblock", "x")).toEqual({ kind: "error", value: "ERR value is not an integer or out of range" });
+    expect(run("client", "UnBlock", "1", "timeout", "x")).toEqual({
+      kind: "error",
+      value: "ERR unknown subcommand or wrong number of arguments for 'UnBlock'. Try CLIENT HELP.",
+    });
   });
 });
 

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { resp, type RespValue } from "@sentinel-kit/resp-protocol";
 import { commandTable } from "./command-table.js";
 import { helpReply } from "./help.js";
-import { parseLongLong } from "./parse.js";
+import { parseLongLong, subcommandSyntaxError } from "./parse.js";
 import type { CommandContext } from "./view.js";
 
 /** ACL HELP's lines in Redis 7.0.15. */
@@ -71,9 +71,9 @@ export const ACL_CATEGORIES: readonly string[] = [
 const NO_ACL_FILE =
   "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.";
 
-function catReply(args: readonly string[]): RespValue {
+function catReply(typedSub: string, args: readonly string[]): RespValue {
   if (args.length === 0) return resp.bulkStrings(ACL_CATEGORIES);
-  if (args.length > 1) return resp.error("ERR unknown subcommand or wrong number of arguments for 'CAT'. Try ACL HELP.");
+  if (args.length > 1) return resp.error(subcommandSyntaxError(typedSub, "acl"));
   const category = (args[0] ?? "").toLowerCase();
   if (!ACL_CATEGORIES.includes(category)) return resp.error(`ERR Unknown category '${args[0] ?? ""}'`);
   const table = commandTable();
@@ -99,13 +99,14 @@ function genpass(args: readonly string[]): RespValue {
  * Runs `ACL <subcommand> <args...>` whose arity the dispatcher already checked.
  *
  * @param sub - The subcommand in lower case.
+ * @param typedSub - The subcommand as the client typed it, for error texts that echo it.
  */
-export function aclSubcommand(sub: string, args: readonly string[], ctx: CommandContext): RespValue {
+export function aclSubcommand(sub: string, args: readonly string[], ctx: CommandContext, typedSub: string): RespValue {
   switch (sub) {
     case "help":
       return helpReply("ACL", ACL_HELP);
     case "cat":
-      return catReply(args);
+      return catReply(typedSub, args);
     case "genpass":
       return genpass(args);
     case "whoami":

@@ -11,7 +11,7 @@
 import { INVALID_CLIENT_NAME_ERROR, resp, type RespClientContext, type RespValue } from "@sentinel-kit/resp-protocol";
 import { CLIENT_HELP, helpReply } from "./help.js";
 import { lastFullCommand } from "./last-command.js";
-import { SYNTAX_ERROR, parseLongLong, parseYesNo } from "./parse.js";
+import { NOT_AN_INTEGER_ERROR, SYNTAX_ERROR, parseLongLong, parseYesNo, subcommandSyntaxError } from "./parse.js";
 import type { CommandContext } from "./view.js";
 
 const OK = resp.simple("OK");
@@ -104,12 +104,13 @@ interface KillFilter {
   skipMe: boolean;
 }
 
+// Redis walks the option/value pairs in order, so the first bad one decides the error.
 function parseKillFilter(args: readonly string[]): KillFilter | RespValue {
   const filter: KillFilter = { skipMe: true };
-  if (args.length % 2 !== 0) return resp.error(SYNTAX_ERROR);
   for (let i = 0; i < args.length; i += 2) {
     const option = (args[i] ?? "").toLowerCase();
-    const value = args[i + 1] ?? "";
+    const value = args[i + 1];
+    if (value === undefined) return resp.error(SYNTAX_ERROR);
     if (option === "id") {
       const id = parseLongLong(value);
       if (id === null || id <= 0) return resp.error("ERR client-id should be greater than 0");
@@ -120,8 +121,11 @@ function parseKillFilter(args: readonly string[]): KillFilter | RespValue {
       filter.type = type;
     } else if (option === "addr") filter.addr = value;
     else if (option === "laddr") filter.laddr = value;
-    else if (option === "user") filter.user = value;
-    else if (option === "skipme") {
+    else if (option === "user") {
+      // The RESP server has one user.
+      if (value !== "default") return resp.error(`ERR No such user '${value}'`);
+      filter.user = value;
+    } else if (option === "skipme") {
       const yes = parseYesNo(value);
       if (yes === null) return resp.error(SYNTAX_ERROR);
       filter.skipMe = yes;
@@ -161,8 +165,9 @@ const TRACKING_UNSUPPORTED = "ERR client-side caching is not available on a sent
  * Runs `CLIENT <subcommand> <args...>` whose arity the dispatcher already checked.
  *
  * @param sub - The subcommand in lower case.
+ * @param typedSub - The subcommand as the client typed it, for error texts that echo it.
  */
-export function clientSubcommand(sub: string, args: readonly string[], ctx: CommandContext): RespValue {
+export function clientSubcommand(sub: string, args: readonly string[], ctx: CommandContext, typedSub: string): RespValue {
   const { client } = ctx;
   switch (sub) {
     case "help":
@@ -191,9 +196,15 @@ export function clientSubcommand(sub: string, args: readonly string[], ctx: Comm
       const on = (args[0] ?? "").toLowerCase();
       return on === "on" || on === "off" ? OK : resp.error(SYNTAX_ERROR);
     }
-    case "unblock":
+    case "unblock": {
+      if (args.length > 2) return resp.error(subcommandSyntaxError(typedSub, "client"));
+      const reason = args[1]?.toLowerCase();
+      if (reason !== undefined && reason !== "timeout" && reason !== "error") {
+        return resp.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      }
       // No command blocks on a sentinel, so no client is ever unblocked.
-      return parseLongLong(args[0] ?? "") === null ? resp.error("ERR value is not an integer or out of range") : resp.integer(0);
+      return parseLongLong(args[0] ?? "") === null ? resp.error(NOT_AN_INTEGER_ERROR) : resp.integer(0);
+    }
     case "reply":
     case "pause":
     case "unpause":

@@ -92,11 +92,11 @@ export function dispatchCommand(rawName: Buffer | string, args: readonly Buffer[
     case "sentinel":
       return sentinelSubcommand(sub ?? "", rest, ctx);
     case "client":
-      return clientSubcommand(sub ?? "", rest, ctx);
+      return clientSubcommand(sub ?? "", rest, ctx, text[0] ?? "");
     case "command":
       return commandSubcommand(sub, rest);
     case "acl":
-      return aclSubcommand(sub ?? "", rest, ctx);
+      return aclSubcommand(sub ?? "", rest, ctx, text[0] ?? "");
     default:
       // HELLO, AUTH and the (P)(UN)SUBSCRIBE family are answered by the RESP server itself.
       return resp.error(`ERR ${name.toUpperCase()} is answered by the RESP server, not the command layer`);

@@ -16,6 +16,14 @@ export const SYNTAX_ERROR = "ERR syntax error";
 /** The reply of a config save that failed (`sentinelFlushConfigAndReply`). */
 export const FLUSH_FAILED_ERROR = "ERR Failed to save config file. Check server logs.";
 
+/**
+ * `addReplySubcommandSyntaxError`: the subcommand as the client typed it (cut at 128 bytes)
+ * and the container in capitals.
+ */
+export function subcommandSyntaxError(typedSub: string, container: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${Buffer.from(typedSub).subarray(0, 128).toString()}'. Try ${container.toUpperCase()} HELP.`;
+}
+
 /** The reply to SENTINEL subcommands naming a master that is not monitored. */
 export const NO_SUCH_MASTER_ERROR = "ERR No such master with that name";
 
