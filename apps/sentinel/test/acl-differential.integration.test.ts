@@ -15,7 +15,7 @@ import { RespDecoder, encodeCommand, encodeReply, resp, type RespValue, type Res
 import { startRedisSentinel, type RedisSentinel } from "@sentinel-kit/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AclLog, AclUsers, aclCommand, checkPermission, noPermissionError, resolveCommand } from "../src/acl/index.js";
+import { AUTH_WITHOUT_PASSWORD_ERROR, AclGate, AclLog, AclUsers, WRONGPASS_ERROR, aclCommand, resolveCommand } from "../src/acl/index.js";
 
 class RawClient {
   readonly #socket: Socket;
@@ -68,33 +68,30 @@ function throughWire(value: RespValue, version: RespVersion): RespValue {
   return decoded;
 }
 
-/** The module driven as the daemon drives it: one user per connection, checks before dispatch. */
+/** The module driven as the daemon drives it: one user per connection, the gate before dispatch. */
 class OurSentinel {
   readonly users = new AclUsers();
   readonly log = new AclLog();
+  readonly gate = new AclGate(this.users, this.log);
   readonly #sessions = new Map<string, string>();
 
   call(conn: string, argv: readonly string[]): RespValue | Promise<RespValue> {
     const user = this.#sessions.get(conn) ?? "default";
     const name = (argv[0] ?? "").toLowerCase();
-    const clientInfo = `id=1 addr=127.0.0.1:1 cmd=${name} user=${user}`;
+    const clientInfo = (): string => `id=1 addr=127.0.0.1:1 cmd=${name} user=${user}`;
     if (name === "auth") {
+      if (argv.length === 2 && !this.gate.passwordOnlyAuthAllowed()) return resp.error(AUTH_WITHOUT_PASSWORD_ERROR);
       const [who, password] = argv.length === 3 ? [argv[1] ?? "", argv[2] ?? ""] : ["default", argv[1] ?? ""];
-      if (this.users.authenticate(who, password)) {
-        this.#sessions.set(conn, who);
-        return resp.simple("OK");
-      }
-      this.log.add({ reason: "auth", object: argv[0] ?? "", username: who, clientInfo }, Date.now());
-      return resp.error("WRONGPASS invalid username-password pair or user is disabled.");
+      if (!this.gate.login(argv[0] ?? "", who, password, Date.now(), clientInfo)) return resp.error(WRONGPASS_ERROR);
+      this.#sessions.set(conn, who);
+      return resp.simple("OK");
     }
-    const command = resolveCommand(this.users.ctx.index, argv);
-    // An unknown ACL subcommand is refused before the permission check (aclCommand answers it).
-    if (command === undefined && name !== "acl") throw new Error(`the sequence sends an unknown command: ${argv.join(" ")}`);
-    const denial = command === undefined ? undefined : checkPermission(this.users.get(user) ?? this.users.defaultUser, command, argv);
-    if (denial !== undefined) {
-      this.log.add({ reason: denial.reason, object: denial.object, username: user, clientInfo }, Date.now());
-      return resp.error(noPermissionError(denial));
+    // Unknown commands never reach the gate; an unknown ACL subcommand is answered by aclCommand.
+    if (resolveCommand(this.users.ctx.index, argv) === undefined && name !== "acl") {
+      throw new Error(`the sequence sends an unknown command: ${argv.join(" ")}`);
     }
+    const denied = this.gate.authorize(user, argv, Date.now(), clientInfo);
+    if (denied !== undefined) return denied;
     if (name === "ping") return resp.simple("PONG");
     if (name === "publish") return resp.error("ERR Only HELLO messages are accepted by Sentinel instances.");
     if (name !== "acl") throw new Error(`the sequence sends ${name}, which this stand-in does not answer`);
@@ -227,7 +224,12 @@ const SEQUENCE: readonly Step[] = [
   B("PING"),
   A("AUTH", "u1", "pw"),
   A("AUTH", "default", "anything"),
+  A("AUTH", "anything"),
   A("ACL", "WHOAMI"),
+  A("ACL", "SETUSER", "default", ">pw"),
+  A("AUTH", "nope"),
+  A("AUTH", "pw"),
+  { conn: "a", argv: ["ACL", "LOG", "1"], compare: "log" },
 ];
 
 /** Sorts each run of single-command rules (`+cmd`, `-cmd|sub`): Redis emits them in hash order. */

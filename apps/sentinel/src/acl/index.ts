@@ -44,4 +44,5 @@ export {
   type AclLogEvent,
   type AclLogReason,
 } from "./acl-log.js";
+export { AUTH_WITHOUT_PASSWORD_ERROR, AclGate, WRONGPASS_ERROR } from "./acl-gate.js";
 export { ACL_HELP, aclCommand, type AclCommandContext, type AclFileStore } from "./acl-command.js";
