@@ -48,6 +48,7 @@ import {
   type ElectionStep,
 } from "@sentinel-kit/raft-election";
 import { globMatch } from "@sentinel-kit/resp-protocol";
+import { clientReconfigScriptCall, notificationScriptCall } from "../scripts/index.js";
 import type { GlobalConfigChange, MasterOptionChange } from "../commands/view.js";
 import type {
   CommandResult,
@@ -984,13 +985,7 @@ export class SentinelCore {
           break;
         case "notification-script":
         case "client-reconfig-script": {
-          if (this.#config.denyScriptsReconfig) {
-            this.#reply(token, {
-              type: "action",
-              result: { ok: false, error: "ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your config file." },
-            });
-            return;
-          }
+          // The runtime checked deny-scripts-reconfig and executability (checkScriptSet).
           const key = change.option === "notification-script" ? "notificationScript" : "clientReconfigScript";
           const { [key]: _dropped, ...rest } = cfg;
           cfg = change.value === "" ? rest : { ...rest, [key]: change.value };
@@ -1076,7 +1071,8 @@ export class SentinelCore {
   #event(name: string, level: string, payload: string, master: string | undefined): void {
     this.#fx.push({ type: "event", name, level: levelOf(level), payload });
     const script = master === undefined ? undefined : this.#masters.get(master)?.config.notificationScript;
-    if (level === "warning" && script !== undefined) this.#fx.push({ type: "run-script", path: script, args: [name, payload] });
+    const call = notificationScriptCall(script, { level, name, payload });
+    if (call !== null) this.#fx.push({ type: "run-script", path: call.path, args: call.args });
   }
 
   #log(level: CoreLogLevel, message: string): void {
@@ -1086,8 +1082,8 @@ export class SentinelCore {
   /** `sentinelCallClientReconfScript`: `<master> <leader|observer> start <from-ip> <from-port> <to-ip> <to-port>`. */
   #reconfigScript(master: string, role: "leader" | "observer", from: Address, to: Address): void {
     const script = this.#masters.get(master)?.config.clientReconfigScript;
-    if (script === undefined) return;
-    this.#fx.push({ type: "run-script", path: script, args: [master, role, "start", from.host, String(from.port), to.host, String(to.port)] });
+    const call = clientReconfigScriptCall(script, { masterName: master, role, from: { ip: from.host, port: from.port }, to: { ip: to.host, port: to.port } });
+    if (call !== null) this.#fx.push({ type: "run-script", path: call.path, args: call.args });
   }
 
   #persist(): void {

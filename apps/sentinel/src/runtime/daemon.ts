@@ -25,7 +25,7 @@ import { dispatchCommand } from "../commands/dispatch.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { CommandResult, CoreEffect, CoreEvent, LinkId, MutationCommand } from "../core/types.js";
 import { RedisLog, type LogVerbosity } from "./logger.js";
-import { ScriptRunner } from "./scripts.js";
+import { ScriptRunner, checkScriptSet } from "../scripts/index.js";
 import { REDIS_DEBUG_TIMINGS, globalConfigView, masterView } from "./view.js";
 
 /** The command layer's entry point: one command, its context, the reply (undefined: unknown command). */
@@ -133,9 +133,12 @@ export class SentinelDaemon {
       },
       Date.now(),
     );
-    this.#scripts = new ScriptRunner((name, level, payload) => {
-      if (level !== "debug") this.#server.publish(name, payload);
-      this.#log.log(level, `${name} ${payload}`);
+    // Script events have no instance: published (unless debug) and logged, never scripted.
+    this.#scripts = new ScriptRunner({
+      onEvent: (e) => {
+        if (e.level !== "debug") this.#server.publish(e.name, e.payload);
+        this.#log.log(e.level, `${e.name} ${e.payload}`);
+      },
     });
     const requirepass = config.server.requirepass;
     this.#server = new RespServer({
@@ -225,7 +228,7 @@ export class SentinelDaemon {
     } catch (error) {
       this.#log.log("warning", `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${String(error)}`);
     }
-    this.#scripts.close();
+    await this.#scripts.stop();
     for (const slot of this.#links.values()) {
       slot.unlisten();
       slot.link.destroy();
@@ -250,7 +253,7 @@ export class SentinelDaemon {
         return [...core.masters.values()].map((entry) => masterView(core, entry, pending));
       },
       get scripts() {
-        return daemon.#scripts.jobs();
+        return daemon.#scripts.snapshot();
       },
       simulateFailure: this.#simulateFailure,
       debug: this.#debug,
@@ -305,7 +308,14 @@ export class SentinelDaemon {
   readonly #actions: SentinelActions = {
     monitor: async (name, host, port, quorum) => actionOf(await this.#request({ type: "monitor", name, host, port, quorum })),
     remove: async (name) => actionOf(await this.#request({ type: "remove", name })),
-    setMasterOptions: async (name, changes) => actionOf(await this.#request({ type: "set", name, changes })),
+    setMasterOptions: async (name, changes) => {
+      for (const change of changes) {
+        if (change.option !== "notification-script" && change.option !== "client-reconfig-script") continue;
+        const refused = await checkScriptSet(change.option, change.value, this.#core.config.denyScriptsReconfig);
+        if (refused !== null) return { ok: false, error: refused };
+      }
+      return actionOf(await this.#request({ type: "set", name, changes }));
+    },
     reset: async (pattern) => {
       const result = await this.#request({ type: "reset", pattern });
       return result.type === "count" ? result.count : 0;
@@ -326,6 +336,7 @@ export class SentinelDaemon {
     configSet: async (changes) => actionOf(await this.#request({ type: "config-set", changes })),
     setDebugTimings: (changes) => {
       this.#debug = { ...this.#debug, ...changes };
+      this.#scripts.setTimings({ maxRuntime: this.#debug.scriptMaxRuntime, retryDelay: this.#debug.scriptRetryDelay });
     },
     simulateFailure: (flags) => {
       this.#simulateFailure = flags;
