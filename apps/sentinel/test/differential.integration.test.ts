@@ -233,12 +233,15 @@ function redisCommon(f: Fields, now: number, infoText: string | null) {
 }
 
 /** Builds our view from what the real sentinel reports, so both describe one topology. */
-async function mirrorView(now: number): Promise<SentinelView> {
-  const m: Fields = new Map(pairs(await real2.call("SENTINEL", "MASTER", "mymaster")));
-  const replicas = elems(await real2.call("SENTINEL", "REPLICAS", "mymaster"));
-  const peers = elems(await real2.call("SENTINEL", "SENTINELS", "mymaster"));
-  const cacheEntries = elems(elems(await real2.call("SENTINEL", "INFO-CACHE", "mymaster"))[1]);
-  const addr = elems(await real2.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")).map(text);
+async function mirrorView(now: number, from: RawClient = real2): Promise<SentinelView> {
+  const m: Fields = new Map(pairs(await from.call("SENTINEL", "MASTER", "mymaster")));
+  const replicas = elems(await from.call("SENTINEL", "REPLICAS", "mymaster"));
+  const peers = elems(await from.call("SENTINEL", "SENTINELS", "mymaster"));
+  const cacheEntries = elems(elems(await from.call("SENTINEL", "INFO-CACHE", "mymaster"))[1]);
+  const addr = elems(await from.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")).map(text);
+  const debug: Fields = new Map(pairs(await from.call("SENTINEL", "DEBUG")));
+  const config: Fields = new Map(pairs(await from.call("SENTINEL", "CONFIG", "GET", "*")));
+  const timing = (name: string) => Number(debug.get(name));
   const infoOf = (i: number): string | null => {
     const v = elems(cacheEntries[i])[1];
     return v?.kind === "bulk" ? v.value.toString() : null;
@@ -280,7 +283,7 @@ async function mirrorView(now: number): Promise<SentinelView> {
     sentinels: peerViews,
     currentAddress: { ip: addr[0] ?? "", port: Number(addr[1]) },
   };
-  const myid = text(await real2.call("SENTINEL", "MYID"));
+  const myid = text(await from.call("SENTINEL", "MYID"));
   const me: RespClientContext = {
     id: 1,
     name: "",
@@ -309,28 +312,29 @@ async function mirrorView(now: number): Promise<SentinelView> {
     scripts: [],
     simulateFailure: { crashAfterElection: false, crashAfterPromotion: false },
     debug: {
-      infoPeriod: 10000,
-      pingPeriod: 1000,
-      askPeriod: 1000,
-      publishPeriod: 2000,
-      defaultDownAfter: 30000,
-      defaultFailoverTimeout: 180000,
-      tiltTrigger: 2000,
-      tiltPeriod: 30000,
-      slaveReconfTimeout: 10000,
-      minLinkReconnectPeriod: 15000,
-      electionTimeout: 10000,
-      scriptMaxRuntime: 60000,
-      scriptRetryDelay: 30000,
+      infoPeriod: timing("INFO-PERIOD"),
+      pingPeriod: timing("PING-PERIOD"),
+      askPeriod: timing("ASK-PERIOD"),
+      publishPeriod: timing("PUBLISH-PERIOD"),
+      defaultDownAfter: timing("DEFAULT-DOWN-AFTER"),
+      defaultFailoverTimeout: timing("DEFAULT-FAILOVER-TIMEOUT"),
+      tiltTrigger: timing("TILT-TRIGGER"),
+      tiltPeriod: timing("TILT-PERIOD"),
+      slaveReconfTimeout: timing("SLAVE-RECONF-TIMEOUT"),
+      minLinkReconnectPeriod: timing("MIN-LINK-RECONNECT-PERIOD"),
+      electionTimeout: timing("ELECTION-TIMEOUT"),
+      scriptMaxRuntime: timing("SCRIPT-MAX-RUNTIME"),
+      scriptRetryDelay: timing("SCRIPT-RETRY-DELAY"),
     },
     config: {
-      resolveHostnames: false,
-      announceHostnames: false,
-      announceIp: "",
-      announcePort: 0,
-      sentinelUser: "",
-      sentinelPass: "",
+      resolveHostnames: config.get("resolve-hostnames") === "yes",
+      announceHostnames: config.get("announce-hostnames") === "yes",
+      announceIp: config.get("announce-ip") ?? "",
+      announcePort: Number(config.get("announce-port")),
+      sentinelUser: config.get("sentinel-user") ?? "",
+      sentinelPass: config.get("sentinel-pass") ?? "",
       loglevel: "notice",
+      // The kit's sentinel.conf leaves Redis's default.
       denyScriptsReconfig: true,
     },
     server: {
@@ -410,8 +414,9 @@ afterAll(async () => {
   for (const p of processes.reverse()) await p.stop();
 });
 
-async function both(version: RespVersion, argv: string[]): Promise<[RespValue, RespValue]> {
-  const real = await (version === 2 ? real2 : real3).call(...argv);
+async function both(version: RespVersion, argv: string[], pair?: readonly [RawClient, RawClient]): Promise<[RespValue, RespValue]> {
+  const [r2, r3] = pair ?? [real2, real3];
+  const real = await (version === 2 ? r2 : r3).call(...argv);
   const ours = throughWire(await dispatchCommand(argv[0] ?? "", argv.slice(1).map((a) => Buffer.from(a)), ctx), version);
   return [real, ours];
 }
@@ -727,6 +732,58 @@ describe("our dispatcher answers like redis-sentinel 7.0.15 to generated command
       // SENTINEL_FUZZ_SEED / SENTINEL_FUZZ_RUNS explore further; the default run is fixed.
       { numRuns: Number(process.env.SENTINEL_FUZZ_RUNS ?? 400), seed: Number(process.env.SENTINEL_FUZZ_SEED ?? 20260601) },
     );
+  }, 60_000);
+});
+
+// Mutations, generated: SENTINEL SET, DEBUG and CONFIG SET with any options and values, sent
+// to a sentinel of their own (its master unreachable, so it meets no one), each compared on
+// a view mirrored from that sentinel just before, so the effects of earlier ones count.
+const SET_OPTIONS = [
+  "down-after-milliseconds", "failover-timeout", "parallel-syncs", "quorum", "master-reboot-down-after-period",
+  "notification-script", "client-reconfig-script", "auth-pass", "auth-user", "rename-command", "QUORUM", "nope",
+];
+const DEBUG_OPTIONS = ["info-period", "ping-period", "TILT-PERIOD", "script-retry-delay", "election-timeout", "nope"];
+const CONFIG_OPTIONS = ["announce-ip", "announce-port", "resolve-hostnames", "announce-hostnames", "sentinel-user", "sentinel-pass", "loglevel", "nope"];
+const VALUES = ["0", "1", "-1", "7", "01", "1000", "65535", "65536", "x", "", "yes", "NO", "/bin/true", "99999999999999999999", "1.5"];
+const value = fc.constantFrom(...VALUES);
+const mutation = fc.oneof(
+  fc.tuple(fc.constantFrom("mymaster", "nope"), fc.array(fc.oneof(fc.constantFrom(...SET_OPTIONS), value), { maxLength: 6 })).map(([m, rest]) => ["SENTINEL", "SET", m, ...rest]),
+  fc.array(fc.oneof(fc.constantFrom(...DEBUG_OPTIONS), value), { maxLength: 5 }).map((rest) => ["SENTINEL", "DEBUG", ...rest]),
+  fc.tuple(fc.constantFrom(...CONFIG_OPTIONS), value).map(([o, v]) => ["SENTINEL", "CONFIG", "SET", o, v]),
+  fc.constantFrom<string[]>(["SENTINEL", "MASTER", "mymaster"], ["SENTINEL", "CONFIG", "GET", "*"], ["SENTINEL", "CKQUORUM", "mymaster"], ["SENTINEL", "DEBUG"]),
+);
+
+describe("our dispatcher parses mutations like redis-sentinel 7.0.15", () => {
+  it("answers generated SET, DEBUG and CONFIG SET commands alike, and shows their effects alike", async () => {
+    const own = await startRedisSentinel({ config: "sentinel monitor mymaster 127.0.0.1 1 2\n" });
+    processes.push(own);
+    const pair = [await RawClient.open(own.port), await RawClient.open(own.port)] as const;
+    try {
+      await pair[1].call("HELLO", "3");
+      const applied: unknown[] = [];
+      const recording: SentinelActions = {
+        ...refusingActions,
+        setMasterOptions: async (_name, changes) => (applied.push(changes), { ok: true }),
+        configSet: async (changes) => (applied.push(changes), { ok: true }),
+        setDebugTimings: (changes) => void applied.push(changes),
+      };
+      await fc.assert(
+        fc.asyncProperty(mutation, fc.constantFrom<RespVersion>(2, 3), async (argv, version) => {
+          const now = Date.now();
+          const view = await mirrorView(now, pair[0]);
+          ctx = { view, actions: recording, now, client: view.clients()[0] as RespClientContext };
+          const [real, ours] = await both(version, argv, pair);
+          expect(JSON.stringify(shape(ours, true))).toBe(JSON.stringify(shape(real, true)));
+        }),
+        { numRuns: Number(process.env.SENTINEL_FUZZ_RUNS ?? 300), seed: Number(process.env.SENTINEL_FUZZ_SEED ?? 20260602) },
+      );
+      // The generator does reach the mutations, not only their errors.
+      expect(applied.length).toBeGreaterThan(10);
+    } finally {
+      pair[0].close();
+      pair[1].close();
+      await own.stop();
+    }
   }, 60_000);
 });
 
