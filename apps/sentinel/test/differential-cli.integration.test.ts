@@ -4,7 +4,10 @@
 // daemon monitor the same real master and replica, and know each other; redis-cli asks both
 // the same things, in RESP2 and RESP3, and the printed lines are compared once each side's
 // own identity and the other's are named SELF and PEER.
+import { connect, type Socket } from "node:net";
+import { RespDecoder, encodeCommand, type RespValue } from "@sentinel-kit/resp-protocol";
 import { redisCli, startRedis, startRedisSentinel, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConf, startDaemon, type Daemon } from "./harness/processes.js";
 
@@ -51,6 +54,78 @@ function normalize(output: string, self: "real" | "ours"): string[] {
 async function cliBoth(args: string[]): Promise<[string[], string[]]> {
   const [real, ours] = await Promise.all([redisCli(realPort, ...args), redisCli(oursPort, ...args)]);
   return [normalize(real, "real"), normalize(ours, "ours")];
+}
+
+/** One connection that sends a command and decodes its reply. */
+class RawClient {
+  readonly #socket: Socket;
+  readonly #waiters: Array<(v: RespValue) => void> = [];
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    const decoder = new RespDecoder({ onReply: (v) => this.#waiters.shift()?.(v) });
+    socket.on("data", (chunk) => decoder.feed(chunk));
+  }
+
+  static open(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("error", reject);
+      socket.once("connect", () => resolve(new RawClient(socket)));
+    });
+  }
+
+  call(argv: readonly string[]): Promise<RespValue> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply to ${argv.join(" ")}`)), 5000);
+      this.#waiters.push((v) => {
+        clearTimeout(timer);
+        resolve(v);
+      });
+      this.#socket.write(encodeCommand([...argv]));
+    });
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}
+
+/** A reply as typed lines (`+`, `-`, `:`, `$`, `*N`, `%N`, `~N`, `_`), for comparing two servers. */
+function render(v: RespValue, out: string[] = []): string[] {
+  switch (v.kind) {
+    case "simple":
+      out.push(`+${v.value}`);
+      break;
+    case "error":
+      out.push(`-${v.value}`);
+      break;
+    case "integer":
+      out.push(`:${v.value}`);
+      break;
+    case "bulk":
+      out.push(`$${v.value.toString("utf8")}`);
+      break;
+    case "verbatim":
+      out.push(`=${v.format}:${v.value}`);
+      break;
+    case "array":
+    case "set":
+    case "push":
+      out.push(`${v.kind === "array" ? "*" : v.kind === "set" ? "~" : ">"}${v.value.length}`);
+      for (const e of v.value) render(e, out);
+      break;
+    case "map":
+      out.push(`%${v.value.length}`);
+      for (const [k, e] of v.value) {
+        render(k, out);
+        render(e, out);
+      }
+      break;
+    default:
+      out.push(`<${v.kind}>`);
+  }
+  return out;
 }
 
 beforeAll(async () => {
@@ -125,6 +200,48 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
       expect(mismatches).toEqual([]);
     });
   }
+
+  it("answers generated commands alike over RESP, connection for connection (fast-check, fixed seed)", async () => {
+    // Everything but what changes either side's state, what differs by nature (client ids
+    // and lists, INFO figures, INFO-CACHE ages, random passwords), SUBSCRIBE (whose messages
+    // arrive on their own schedule) and QUIT (see below).
+    const subcommands: Record<string, readonly string[]> = {
+      sentinel: ["masters", "master", "replicas", "slaves", "sentinels", "get-master-addr-by-name", "myid", "ckquorum", "pending-scripts", "config", "help", "debug", "nosuch"],
+      client: ["help", "getredir", "trackinginfo", "no-evict", "unblock", "getname", "setname", "nosuch"],
+      command: ["count", "info", "docs", "getkeys", "help", "nosuch"],
+      acl: ["whoami", "users", "help", "deluser", "load", "nosuch"],
+    };
+    const tokens = ["mymaster", "", "0", "1", "2", "3", "-1", "x", "help", "get", "*", "announce-*", "ping", "AUTH", "default", "SETNAME", "name", "sentinel|master"];
+    const arg = fc.oneof(fc.constantFrom(...tokens), fc.stringMatching(/^[a-z0-9.-]{0,6}$/));
+    const command = fc.oneof(
+      fc.tuple(fc.constantFrom(...Object.keys(subcommands)), fc.array(arg, { maxLength: 4 })).chain(([c, rest]) =>
+        fc.constantFrom(...(subcommands[c] ?? [])).map((sub) => [c, sub, ...rest]),
+      ),
+      fc.tuple(fc.constantFrom("ping", "role", "publish", "hello", "auth", "get", "config", "Sentinel"), fc.array(arg, { maxLength: 4 })).map(([c, rest]) => [c, ...rest]),
+    );
+    const [real, ours] = [await RawClient.open(realPort), await RawClient.open(oursPort)];
+    // redis-sentinel's HELLO id and CLIENT-level values are its own; the rest must match.
+    const volatile = new Set([...VOLATILE, "id"]);
+    const normalized = (v: RespValue, self: "real" | "ours") => {
+      const lines = normalize(render(v).join("\n"), self);
+      return lines.map((l, i) => (i > 0 && volatile.has((lines[i - 1] ?? "").slice(1)) ? "<n>" : l)).join("\n");
+    };
+    try {
+      await fc.assert(
+        fc.asyncProperty(command, async (argv) => {
+          const [r, o] = await Promise.all([real.call(argv), ours.call(argv)]);
+          // Whole command tables come in each process's dict order: their lines are compared as a multiset.
+          const table = (argv[0] ?? "").toLowerCase() === "command";
+          const form = (v: RespValue, self: "real" | "ours") => (table ? normalized(v, self).split("\n").sort().join("\n") : normalized(v, self));
+          expect(form(o, "ours")).toBe(form(r, "real"));
+        }),
+        { numRuns: Number(process.env.SENTINEL_FUZZ_RUNS ?? 300), seed: Number(process.env.SENTINEL_FUZZ_SEED ?? 20260603) },
+      );
+    } finally {
+      real.close();
+      ours.close();
+    }
+  }, 60_000);
 
   it("answers IS-MASTER-DOWN-BY-ADDR about a healthy master alike, without a vote", async () => {
     const master = processes[0];
