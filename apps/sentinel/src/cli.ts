@@ -3,6 +3,7 @@ import { unlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { ConfigError, ConfigNotWritableError, strerror } from "@sentinel-kit/config-store";
+import { AclConfigError } from "./acl/index.js";
 import { formatRedisLogLine } from "./runtime/logger.js";
 import { SentinelDaemon, type CommandDispatcher } from "./runtime/daemon.js";
 
@@ -131,7 +132,7 @@ export async function runSentinel(argv: readonly string[], dispatch?: CommandDis
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
-    if (error instanceof ConfigNotWritableError) {
+    if (error instanceof ConfigNotWritableError || error instanceof AclConfigError) {
       logNow(error.message);
       return 1;
     }

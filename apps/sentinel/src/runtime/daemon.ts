@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { accessSync, constants } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { FastConfirmationOptions } from "@sentinel-kit/failover-planner";
-import { FileConfigStore, SentinelConfigFile, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
+import { FileConfigStore, SentinelConfigFile, strerror, writeFileAtomic, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
 import { helloPayload } from "@sentinel-kit/gossip";
 import { IoredisLink, LinkReplyError, type InstanceLink, type SentinelTimings } from "@sentinel-kit/health-monitor";
 import {
@@ -21,6 +22,8 @@ import type {
   SentinelView,
   SimulateFailureFlags,
 } from "../commands/view.js";
+import { AclConfigError, AclGate, AclLog, AclUsers, aclCommand } from "../acl/index.js";
+import { clientInfoLine } from "../commands/client-command.js";
 import { dispatchCommand } from "../commands/dispatch.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { CommandResult, CoreEffect, CoreEvent, LinkId, MutationCommand } from "../core/types.js";
@@ -108,6 +111,7 @@ export class SentinelDaemon {
   readonly #queue: CoreEffect[][] = [];
   readonly #server: RespServer;
   readonly #scripts: ScriptRunner;
+  readonly #acl: AclGate;
   readonly #startedAt = Date.now();
   readonly #serverRunId = randomBytes(20).toString("hex");
   #loglevel: LogLevelName;
@@ -120,8 +124,9 @@ export class SentinelDaemon {
   #stats = { connections: 0, commands: 0, errors: 0, rejected: 0 };
   #listenPort = 0;
 
-  private constructor(options: SentinelDaemonOptions, file: SentinelConfigFile, config: SentinelConfig, log: RedisLog) {
+  private constructor(options: SentinelDaemonOptions, file: SentinelConfigFile, config: SentinelConfig, log: RedisLog, users: AclUsers) {
     this.#options = options;
+    this.#acl = new AclGate(users, new AclLog());
     this.#file = file;
     this.#log = log;
     this.#loglevel = config.server.loglevel;
@@ -140,17 +145,15 @@ export class SentinelDaemon {
         this.#log.log(e.level, `${e.name} ${e.payload}`);
       },
     });
-    const requirepass = config.server.requirepass;
     this.#server = new RespServer({
-      handler: (command, client) => {
-        this.#stats.commands++;
-        const context = { view: this.view(), actions: this.#actions, now: Date.now(), client };
-        return this.#options.dispatch === undefined
-          ? dispatchCommand(command.rawName, command.args, context)
-          : this.#options.dispatch(command, context);
-      },
-      ...(requirepass !== undefined && requirepass !== ""
-        ? { authenticate: (user: string, password: string) => user === "default" && password === requirepass }
+      handler: (command, client) => this.#handle(command, client),
+      // Whether connections must authenticate is decided at start (RespServer's model):
+      // requirepass, or users whose default user has a password or is off.
+      ...(users.authRequired()
+        ? {
+            authenticate: (user: string, password: string, client: RespClientContext) =>
+              this.#acl.login("AUTH", user, password, Date.now(), () => clientInfoLine(client, Date.now())),
+          }
         : {}),
       hello: (client) => helloFields(client, { version: "7.0.15", mode: "sentinel" }),
       host: bindHost(config.server.bind),
@@ -178,10 +181,16 @@ export class SentinelDaemon {
       },
     });
     let config = file.config;
+    const aclfile = config.server.aclfile;
+    const users = AclUsers.fromConfig({
+      requirepass: config.server.requirepass,
+      userDirectives: config.server.users,
+      aclFile: aclfile === "" ? undefined : { path: aclfile, text: await readAclFile(aclfile) },
+    });
     const log = new RedisLog(config.server.logfile, config.server.loglevel);
     const generated = config.myid === undefined;
     if (generated) config = { ...config, myid: randomBytes(20).toString("hex") };
-    const daemon = new SentinelDaemon(options, file, config, log);
+    const daemon = new SentinelDaemon(options, file, config, log, users);
     // sentinelIsRunning: a new id is flushed before anything else.
     if (generated) await file.save(daemon.#core.config);
     return daemon;
@@ -263,6 +272,37 @@ export class SentinelDaemon {
       },
       clients: () => server.clients(),
     };
+  }
+
+  // processCommand's order: the ACL check, then the command (the ACL command itself is
+  // answered by src/acl on the daemon's user table).
+  #handle(command: RespCommand, client: RespClientContext): RespValue | undefined | Promise<RespValue | undefined> {
+    this.#stats.commands++;
+    const now = Date.now();
+    const argv = [command.name, ...command.args.map((a) => a.toString("utf8"))];
+    const denied = this.#acl.authorize(client.user ?? "default", argv, now, () => clientInfoLine(client, now));
+    if (denied !== undefined) return denied;
+    if (command.name === "acl") {
+      const aclfile = this.#core.config.server.aclfile;
+      return aclCommand(argv.slice(1), {
+        users: this.#acl.users,
+        log: this.#acl.log,
+        now,
+        user: client.user ?? "default",
+        randomBytes,
+        aclFile:
+          aclfile === ""
+            ? undefined
+            : { path: aclfile, read: () => readFile(aclfile, "utf8"), write: (text: string) => writeFileAtomic(aclfile, text) },
+        dropUsers: (names) => {
+          for (const c of this.#server.clients()) if (c.user !== undefined && names.includes(c.user)) setImmediate(() => c.close());
+        },
+      });
+    }
+    const context = { view: this.view(), actions: this.#actions, now, client };
+    return this.#options.dispatch === undefined
+      ? dispatchCommand(command.rawName, command.args, context)
+      : this.#options.dispatch(command, context);
   }
 
   #serverInfo(): SentinelView["server"] {
@@ -518,6 +558,17 @@ export class SentinelDaemon {
       for (const [id, slot] of this.#links) pending.set(id, slot.link.pendingCommands);
       this.#feed({ type: "tick", pending });
     }, Math.max(0, at - Date.now()));
+  }
+}
+
+/** Reads `aclfile`; a missing file stops the start with Redis's message (`ACLLoadFromFile`). */
+async function readAclFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new AclConfigError(
+      `Aborting Redis startup because of ACL errors: Error loading ACLs, opening file '${path}': ${strerror(error)}`,
+    );
   }
 }
 
