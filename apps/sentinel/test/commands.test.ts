@@ -4,7 +4,7 @@
 // Debian's redis-sentinel 7.0.15; SPEC references are to ../shared/SENTINEL-SPEC.md.
 import { encodeReply, type RespClientContext, type RespValue } from "@sentinel-kit/resp-protocol";
 import { describe, expect, it } from "vitest";
-import { dispatchCommand } from "../src/commands/dispatch.js";
+import { dispatchCommand, lookupCommand } from "../src/commands/dispatch.js";
 import { infoText, selectSections, type HostFacts } from "../src/commands/info.js";
 import type {
   ActionResult,
@@ -321,6 +321,25 @@ describe("processCommand checks (server.c, SPEC §1.1)", () => {
     expect(run("publish")).toEqual({ kind: "error", value: "ERR wrong number of arguments for 'publish' command" });
     expect(run("ping", "x", "y")).toEqual({ kind: "error", value: "ERR wrong number of arguments for 'ping' command" });
     expect(run("command", "count", "x")).toEqual({ kind: "error", value: "ERR wrong number of arguments for 'command|count' command" });
+  });
+});
+
+describe("lookupCommand: the checks a RESP server must make before NOAUTH (server.c processCommand)", () => {
+  it("finds commands and subcommands, or gives Redis's refusal and the name it records", () => {
+    const b = (...a: string[]) => a.map((x) => Buffer.from(x));
+    expect(lookupCommand("SENTINEL", b("Masters"))).toEqual({ ok: true, fullName: "sentinel|masters", sub: "masters" });
+    expect(lookupCommand("ping", [])).toEqual({ ok: true, fullName: "ping", sub: undefined });
+    expect(lookupCommand("sentinel", b("master"))).toEqual({
+      ok: false,
+      reply: { kind: "error", value: "ERR wrong number of arguments for 'sentinel|master' command" },
+      fullName: "sentinel|master",
+    });
+    expect(lookupCommand("sentinel", b("foo"))).toMatchObject({ ok: false, fullName: undefined });
+    expect(lookupCommand(Buffer.from("QUIT"), [])).toEqual({
+      ok: false,
+      reply: { kind: "error", value: "ERR unknown command 'QUIT', with args beginning with: " },
+      fullName: undefined,
+    });
   });
 });
 

@@ -43,6 +43,55 @@ function shutdown(ctx: CommandContext, args: readonly string[]): RespValue | Pro
   return ctx.actions.shutdown(request).then((result) => (result.ok ? resp.simple("OK") : resp.error(result.error)));
 }
 
+/** What {@link lookupCommand} found: the table entry that runs, or the error Redis answers. */
+export type CommandLookup =
+  | {
+      /** The command (or `container|subcommand`) exists and its arity fits. */
+      readonly ok: true;
+      /** The full name, e.g. `sentinel|master`. */
+      readonly fullName: string;
+      /** The lower-case subcommand of a container command, else undefined. */
+      readonly sub: string | undefined;
+    }
+  | {
+      /** Refused before running. */
+      readonly ok: false;
+      /** Redis's error reply. */
+      readonly reply: RespValue;
+      /** The full name Redis records as the client's last command even so, if any. */
+      readonly fullName: string | undefined;
+    };
+
+/**
+ * The checks `processCommand` makes before anything else, authentication included: the
+ * command exists, a container's subcommand exists, the arity fits (Redis 7.0.15's table).
+ * A RESP server that authenticates clients should answer a refusal from here before its
+ * NOAUTH check, as Redis does.
+ *
+ * @param rawName - The command name as sent (any case).
+ * @param args - The arguments after the name.
+ */
+export function lookupCommand(rawName: Buffer | string, args: readonly Buffer[]): CommandLookup {
+  const nameBuf = typeof rawName === "string" ? Buffer.from(rawName) : rawName;
+  const name = nameBuf.toString("latin1").toLowerCase();
+  const entry = commandTable().commands.get(name);
+  if (entry === undefined) return { ok: false, reply: unknownCommandReply(nameBuf, args), fullName: undefined };
+  const argc = args.length + 1;
+  if (entry.subcommands.size > 0 && argc >= 2) {
+    const subArg = args[0] ?? Buffer.alloc(0);
+    const sub = subArg.toString("latin1").toLowerCase();
+    const subEntry = entry.subcommands.get(sub);
+    if (subEntry === undefined) {
+      const reply = resp.error(`ERR unknown subcommand '${cut128(subArg)}'. Try ${name.toUpperCase()} HELP.`);
+      return { ok: false, reply, fullName: undefined };
+    }
+    if (!arityAccepts(subEntry.arity, argc)) return { ok: false, reply: arityErrorReply(subEntry.fullName), fullName: subEntry.fullName };
+    return { ok: true, fullName: subEntry.fullName, sub };
+  }
+  if (!arityAccepts(entry.arity, argc)) return { ok: false, reply: arityErrorReply(entry.fullName), fullName: entry.fullName };
+  return { ok: true, fullName: entry.fullName, sub: undefined };
+}
+
 /**
  * Answers one command.
  *
@@ -53,26 +102,12 @@ function shutdown(ctx: CommandContext, args: readonly string[]): RespValue | Pro
  *   flush, a vote on disk).
  */
 export function dispatchCommand(rawName: Buffer | string, args: readonly Buffer[], ctx: CommandContext): RespValue | Promise<RespValue> {
-  const nameBuf = typeof rawName === "string" ? Buffer.from(rawName) : rawName;
-  const name = nameBuf.toString("latin1").toLowerCase();
-  const entry = commandTable().commands.get(name);
-  if (entry === undefined) return unknownCommandReply(nameBuf, args);
-  const argc = args.length + 1;
-  let sub: string | undefined;
-  if (entry.subcommands.size > 0 && argc >= 2) {
-    const subArg = args[0] ?? Buffer.alloc(0);
-    sub = subArg.toString("latin1").toLowerCase();
-    const subEntry = entry.subcommands.get(sub);
-    if (subEntry === undefined) {
-      return resp.error(`ERR unknown subcommand '${cut128(subArg)}'. Try ${name.toUpperCase()} HELP.`);
-    }
-    // Redis sets the client's last command before checking the arity.
-    recordCommand(ctx.client, subEntry.fullName);
-    if (!arityAccepts(subEntry.arity, argc)) return arityErrorReply(subEntry.fullName);
-  } else {
-    recordCommand(ctx.client, entry.fullName);
-    if (!arityAccepts(entry.arity, argc)) return arityErrorReply(entry.fullName);
-  }
+  const found = lookupCommand(rawName, args);
+  // Redis sets the client's last command before checking the arity.
+  if (found.fullName !== undefined) recordCommand(ctx.client, found.fullName);
+  if (!found.ok) return found.reply;
+  const name = found.fullName.split("|")[0] ?? "";
+  const sub = found.sub;
   const text = args.map((a) => a.toString("utf8"));
   const rest = sub === undefined ? text : text.slice(1);
   switch (name) {
