@@ -413,33 +413,45 @@ export class RespDecoder {
     return { kind: "simple", value: text(buf, start + 1, i) };
   }
 
-  /** `:` replies; the fast paths take up to 15 digits, the rest goes to integerSlow. */
+  /**
+   * `:` replies. Digits are read straight from the bytes, sign included; only a value past
+   * 2^53 - 1 (which a double cannot hold exactly), an incomplete line or malformed input
+   * goes to integerSlow.
+   */
   private parseInteger(buf: Buffer, start: number): RespValue | undefined {
+    const end = buf.length;
     // `:0` and `:1` answer most commands that return integers; one digit skips the loop.
-    if (start + 3 < buf.length) {
+    if (start + 3 < end) {
       const d = buf[start + 1]! - 48;
       if (d >>> 0 <= 9 && buf[start + 2] === CR && buf[start + 3] === LF) {
         this.pos = start + 4;
         return SMALL_INTEGERS[d]!;
       }
     }
-    // Stopping one byte short of the end leaves room for the LF after a CR.
-    const last = Math.min(buf.length - 1, start + 17);
-    let i = start + 1;
+    const negative = buf[start + 1] === 45;
+    const first = negative ? start + 2 : start + 1;
+    // 16 digits at most (2^53 has 16); stopping one byte short of the end leaves room for
+    // the LF after a CR.
+    const last = Math.min(end - 1, first + 17);
+    let i = first;
     let n = 0;
     for (; i < last; i++) {
       const d = buf[i]! - 48;
       if (d >>> 0 > 9) break;
       n = n * 10 + d;
     }
-    if (i < last && buf[i] === CR && buf[i + 1] === LF && i > start + 1) {
+    // While the exact value is at most 2^53 - 1 every partial sum is exact; past it the
+    // rounded sum is at least 2^53, so this check cannot pass a rounded value.
+    if (i < last && buf[i] === CR && buf[i + 1] === LF && i > first && n <= Number.MAX_SAFE_INTEGER) {
       this.pos = i + 2;
+      // `0 - n` rather than `-n`: `:-0` is 0, not -0.
+      if (negative) return { kind: "integer", value: 0 - n };
       return n < 1024 ? SMALL_INTEGERS[n]! : { kind: "integer", value: n };
     }
     return this.integerSlow(buf, start);
   }
 
-  /** Negative, long, incomplete or malformed integers. */
+  /** Integers beyond 2^53 - 1 in magnitude, incomplete lines and malformed input. */
   private integerSlow(buf: Buffer, start: number): RespValue | undefined {
     const cr = this.lineEnd(buf, start);
     if (cr < 0) {

@@ -5,7 +5,10 @@ import { splitArgs } from "./split-args.js";
 
 /** Options of {@link RespRequestDecoder}. */
 export interface RespRequestDecoderOptions {
-  /** Called once per complete command with its arguments (the command name first). */
+  /**
+   * Called once per complete command with its arguments (the command name first). It may
+   * call {@link RespRequestDecoder.pause} to stop delivery right after this command.
+   */
   readonly onCommand: (args: Buffer[]) => void;
   /** Overrides of {@link DEFAULT_RESP_LIMITS}. */
   readonly limits?: Partial<RespLimits>;
@@ -61,6 +64,11 @@ function string2ll(buf: Buffer, start: number, end: number): number {
  *
  * Like Redis, it takes the two bytes after a CR or after a bulk payload to be CRLF without
  * checking them. Arguments are views of the fed chunks when they arrive whole.
+ *
+ * Flow control: {@link RespRequestDecoder.pause} stops delivery right after the current
+ * command (a server that runs one command at a time pauses while one is in progress). The
+ * rest of the chunk stays where it is, chunks fed meanwhile are queued uncopied, and
+ * {@link RespRequestDecoder.resume} delivers from there.
  */
 export class RespRequestDecoder {
   /**
@@ -94,6 +102,13 @@ export class RespRequestDecoder {
 
   private failure: RespProtocolError | null = null;
 
+  private pausedFlag = false;
+  /** Inside feed() or resume(): resume() then only clears the flag for the running loop. */
+  private decoding = false;
+  /** Chunks fed while paused, in order, not looked at yet. */
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+
   /** @param options - Command callback, limit overrides, initial authentication state. */
   constructor(options: RespRequestDecoderOptions) {
     this.onCommand = options.onCommand;
@@ -106,11 +121,57 @@ export class RespRequestDecoder {
     const rest = this.buf === null ? 0 : this.buf.length - this.pos;
     let args = 0;
     for (const arg of this.args) args += arg.length;
-    return rest + this.waitingBytes + args + (this.target === null ? 0 : this.targetFilled);
+    const target = this.target === null ? 0 : this.targetFilled;
+    return rest + this.waitingBytes + args + target + this.queuedBytes;
   }
 
-  /** Forgets all buffered input and any earlier protocol error; keeps `authenticated`. */
+  /** Whether delivery is paused; see {@link RespRequestDecoder.pause}. */
+  get paused(): boolean {
+    return this.pausedFlag;
+  }
+
+  /**
+   * Stops delivering commands: called from `onCommand`, right after that command; called
+   * between feeds, before the next command. Until {@link RespRequestDecoder.resume}, `feed`
+   * only queues its chunk. The caller is expected to stop reading meanwhile: the queue has no
+   * limit.
+   */
+  pause(): void {
+    this.pausedFlag = true;
+  }
+
+  /**
+   * Delivers what was buffered while paused (the rest of the chunk being decoded when
+   * {@link RespRequestDecoder.pause} was called, then the queued chunks) until `onCommand`
+   * pauses again or the input runs out. Called from `onCommand`, it undoes a pause of that
+   * same call.
+   * @throws {@link RespProtocolError} on malformed input, and on every call after that.
+   */
+  resume(): void {
+    if (!this.pausedFlag) return;
+    this.pausedFlag = false;
+    if (this.decoding) return;
+    if (this.failure !== null) throw this.failure;
+    this.decoding = true;
+    try {
+      // A paused run() leaves `buf[pos..]` at the start of a command; a line still waiting
+      // for its end needs the next chunk first.
+      if (this.buf !== null && this.lineWait === 0) this.run();
+      while (!this.pausedFlag && this.queued.length > 0) {
+        const chunk = this.queued.shift()!;
+        this.queuedBytes -= chunk.length;
+        this.decode(chunk);
+      }
+    } finally {
+      this.decoding = false;
+    }
+  }
+
+  /** Forgets all buffered input, any earlier protocol error and a pause; keeps `authenticated`. */
   reset(): void {
+    this.pausedFlag = false;
+    this.queued = [];
+    this.queuedBytes = 0;
     this.buf = null;
     this.pos = 0;
     this.offsetBase = 0;
@@ -131,12 +192,27 @@ export class RespRequestDecoder {
   }
 
   /**
-   * Decodes `chunk`, calling `onCommand` for every command it completes.
+   * Decodes `chunk`, calling `onCommand` for every command it completes; while paused, only
+   * queues it.
    * @throws {@link RespProtocolError} on malformed input, and on every call after that.
    */
   feed(chunk: Buffer): void {
     if (this.failure !== null) throw this.failure;
     if (chunk.length === 0) return;
+    if (this.pausedFlag) {
+      this.queued.push(chunk);
+      this.queuedBytes += chunk.length;
+      return;
+    }
+    this.decoding = true;
+    try {
+      this.decode(chunk);
+    } finally {
+      this.decoding = false;
+    }
+  }
+
+  private decode(chunk: Buffer): void {
     if (this.target !== null) {
       if (!this.fillTarget(chunk)) return;
     } else if (this.buf === null) {
@@ -197,6 +273,8 @@ export class RespRequestDecoder {
     const end = buf.length;
     const limits = this.limits;
     while (this.pos < end) {
+      // Paused: `buf[pos..]` stays for resume().
+      if (this.pausedFlag) return;
       const start = this.pos;
       if (this.remaining === 0) {
         if (buf[start] !== 42 /* * */) {
@@ -313,6 +391,8 @@ export class RespRequestDecoder {
   private fail(reason: RespProtocolErrorReason, message: string, start: number): RespProtocolError {
     this.failure = new RespProtocolError(reason, message, this.offsetBase + start);
     this.buf = null;
+    this.queued = [];
+    this.queuedBytes = 0;
     this.waiting = [];
     this.waitingBytes = 0;
     this.args = [];

@@ -21,6 +21,11 @@ const vectors: Array<[string, string, RespValue[]]> = [
   ["int64 max", ":9223372036854775807\r\n", [resp.integer(9223372036854775807n)]],
   ["int64 min", ":-9223372036854775808\r\n", [resp.integer(-9223372036854775808n)]],
   ["largest safe integer", ":9007199254740991\r\n", [resp.integer(Number.MAX_SAFE_INTEGER)]],
+  ["smallest safe integer", ":-9007199254740991\r\n", [resp.integer(-Number.MAX_SAFE_INTEGER)]],
+  ["2^53, past the safe range", ":9007199254740992\r\n", [resp.integer(9007199254740992n)]],
+  ["-2^53", ":-9007199254740992\r\n", [resp.integer(-9007199254740992n)]],
+  ["16 digits past 2^53", ":9999999999999999\r\n", [resp.integer(9999999999999999n)]],
+  ["negative multi-digit integer", ":-1234567\r\n", [resp.integer(-1234567)]],
   ["bulk string", "$5\r\nhello\r\n", [resp.bulk("hello")]],
   ["empty bulk string", "$0\r\n\r\n", [resp.bulk("")]],
   ["binary bulk string", "$4\r\n\r\n\x00\xff\r\n", [resp.bulk(Buffer.from([13, 10, 0, 255]))]],
@@ -185,11 +190,38 @@ describe("RespDecoder vectors", () => {
   });
 });
 
+describe("RespDecoder integers of every length", () => {
+  it("decodes 1 to 19 digits of either sign to a number while safe and a bigint past 2^53 - 1, in any chunking", () => {
+    const values: bigint[] = [0n];
+    for (let digits = 1; digits <= 19; digits++) {
+      const smallest = 10n ** BigInt(digits - 1);
+      values.push(smallest, smallest * 10n - 1n, smallest + 1234567890123456789n % smallest);
+    }
+    const inputs = values.flatMap((v) => [v, -v]);
+    const wire = Buffer.from(inputs.map((v) => `:${v}\r\n`).join(""), "latin1");
+    const safe = (v: bigint) => v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER);
+    const expected = inputs.map((v) => resp.integer(safe(v) ? Number(v) : v));
+    for (const { name: how, chunks } of chunkings(wire)) {
+      expect(decodeChunks(chunks), how).toEqual(expected);
+    }
+  });
+
+  it("decodes :-0 to 0, not -0", () => {
+    const values = decodeChunks([Buffer.from(":-0\r\n:-00\r\n")]);
+    expect(values).toHaveLength(2);
+    for (const value of values) expect(Object.is((value as { value: number }).value, 0)).toBe(true);
+  });
+});
+
 describe("RespDecoder protocol errors", () => {
   const bad: Array<[string, string, string]> = [
     ["unknown type byte", "?x\r\n", "invalid-type-byte"],
     ["letters in an integer", ":12a\r\n", "invalid-integer"],
     ["empty integer", ":\r\n", "invalid-integer"],
+    ["sign only", ":-\r\n", "invalid-integer"],
+    ["two signs", ":--1\r\n", "invalid-integer"],
+    ["sign after the digits", ":12-\r\n", "invalid-integer"],
+    ["letters in a negative integer", ":-12a\r\n", "invalid-integer"],
     ["bad bulk length", "$abc\r\n", "invalid-bulk-length"],
     ["negative bulk length", "$-2\r\n", "invalid-bulk-length"],
     ["bad array length", "*x\r\n", "invalid-multibulk-length"],

@@ -57,7 +57,7 @@ describe("RespRequestDecoder vectors", () => {
   });
 
   it("inside onCommand, bufferedBytes counts exactly the bytes after that command", () => {
-    // RespServer relies on this to stop decoding after a command and feed the rest later.
+    // A caller that pauses after a command can tell how much input the decoder holds.
     const input = Buffer.from("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nPING a\r\n*1\r\n$3\r\nG", "latin1");
     const ends = [6, 28, 36];
     for (const { name: how, chunks } of chunkings(input)) {

@@ -87,6 +87,29 @@ describe("pipelining", () => {
     const expected = "+PONG\r\n$2\r\nhi\r\n$5\r\nhello\r\n";
     expect(await c.request("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nECHO hello\r\n", expected)).toBe(expected);
   });
+
+  test("malformed input behind an async command is answered after it, in order, then the connection closes", async () => {
+    // The decoder is paused while SLEEP runs; the error surfaces when decoding resumes.
+    const c = await (await setup()).client();
+    c.send("SLEEP 20\r\nPING\r\n*abc\r\nPING\r\n");
+    await c.waitFor((_, closed) => closed);
+    expect(c.take().toString()).toBe("+SLEPT\r\n+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n");
+  });
+
+  test("QUIT behind an async command: the commands after QUIT never run", async () => {
+    let pings = 0;
+    const { client } = await setup({
+      handler: (command) => {
+        if (command.name === "ping") pings++;
+        return delay(10).then(() => resp.simple(command.name));
+      },
+    });
+    const c = await client();
+    c.send("PING\r\nSLOW\r\nQUIT\r\nPING\r\nPING\r\n");
+    await c.waitFor((_, closed) => closed);
+    expect(c.take().toString()).toBe("+ping\r\n+slow\r\n+OK\r\n");
+    expect(pings).toBe(1);
+  });
 });
 
 describe("HELLO", () => {

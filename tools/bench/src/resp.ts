@@ -48,6 +48,12 @@ const mixPattern = (i: number): string =>
     "-ERR no such key\r\n",
   ][i % 10]!;
 
+const multiDigitInteger = (i: number): string => {
+  const digits = 2 + (i % 15);
+  const magnitude = 10 ** (digits - 1) + ((i * 7_919) % 9 ** (digits - 1));
+  return `:${i % 3 === 2 ? "-" : ""}${magnitude}\r\n`;
+};
+
 interface DecodeCase {
   readonly name: string;
   readonly reply: (i: number) => string;
@@ -56,6 +62,9 @@ interface DecodeCase {
 const decodeCases: DecodeCase[] = [
   { name: "+OK", reply: () => "+OK\r\n" },
   { name: ":1", reply: () => ":1\r\n" },
+  { name: ":12345", reply: () => ":12345\r\n" },
+  // Counters, timestamps and IDs: 2 to 16 digits, every third one negative.
+  { name: "integers, 2 to 16 digits", reply: multiDigitInteger },
   { name: "bulk 16 B", reply: (i) => bulk(16, i) },
   { name: "bulk 1 KiB", reply: (i) => bulk(1024, i) },
   { name: "bulk 64 KiB", reply: (i) => bulk(64 * 1024, i) },

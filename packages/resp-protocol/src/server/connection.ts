@@ -28,19 +28,14 @@ export interface ConnectionHost extends CommandHost {
   closed(connection: RespConnection, reason: RespDisconnectReason): void;
 }
 
-// Thrown from the decoder's callback to stop decoding right after a command: the request
-// decoder has no pause, and the bytes after the command are handed back through
-// `bufferedBytes` and fed again later.
-const STOP = Symbol("stop decoding");
-
 const formatAddress = (address: string | undefined, port: number | undefined): string =>
   address === undefined ? "?" : `${address.includes(":") ? `[${address}]` : address}:${port ?? 0}`;
 
 /**
  * A client connection; the server creates it for every accepted socket. Commands run one at
  * a time, as in Redis: while an async command runs, or while too many reply bytes wait to be
- * sent, decoding stops right after the current command and the socket is paused, so input
- * and output buffers stay bounded whatever the client sends.
+ * sent, the decoder is paused right after the current command (keeping the rest of the input)
+ * and so is the socket, so input and output buffers stay bounded whatever the client sends.
  */
 export class RespConnection implements CommandClient {
   readonly id: number;
@@ -56,10 +51,6 @@ export class RespConnection implements CommandClient {
   private readonly decoder: RespRequestDecoder;
   private readonly outputLimit: OutputLimitTracker;
   private readonly highWaterMark: number;
-  // Bytes read from the socket and not decoded yet.
-  private pendingInput: Buffer[] = [];
-  // Set by the decoder callback when it stops decoding: how many bytes of the chunk remain.
-  private stopTail = 0;
   private running = false;
   private processing = false;
   // The socket will give no more input (peer's FIN, server shutdown); pending input still runs.
@@ -181,7 +172,6 @@ export class RespConnection implements CommandClient {
   requestClose(reason: RespDisconnectReason): void {
     this.reason ??= reason;
     this.discarding = true;
-    this.pendingInput = [];
     // Inside a command the caller finishes up once the replies are written.
     if (!this.processing && !this.running) this.finishIfDone();
   }
@@ -223,8 +213,7 @@ export class RespConnection implements CommandClient {
 
   private onData(chunk: Buffer): void {
     if (this.discarding || this.readClosed) return;
-    this.pendingInput.push(chunk);
-    this.processInput();
+    this.processInput(chunk);
   }
 
   // May the next command run now?
@@ -238,16 +227,19 @@ export class RespConnection implements CommandClient {
     );
   }
 
-  private processInput(): void {
+  /** Decodes `chunk`, or else what the decoder holds, as far as the next command may run. */
+  private processInput(chunk?: Buffer): void {
     if (this.processing) return;
     this.processing = true;
     // One write for all the replies a chunk of pipelined commands produces at once.
     this.socket.cork();
     try {
-      while (this.pendingInput.length > 0 && this.ready) {
-        const chunk = this.pendingInput.shift() as Buffer;
-        this.feed(chunk);
-      }
+      // Input held by the decoder goes first; a paused decoder keeps the chunk for later.
+      if (this.ready) this.decoder.resume();
+      else this.decoder.pause();
+      if (chunk !== undefined) this.decoder.feed(chunk);
+    } catch (error) {
+      this.decodeFailed(error);
     } finally {
       this.processing = false;
       this.socket.uncork();
@@ -255,29 +247,19 @@ export class RespConnection implements CommandClient {
     this.finishIfDone();
   }
 
-  private feed(chunk: Buffer): void {
-    try {
-      this.decoder.feed(chunk);
-    } catch (error) {
-      if (error === STOP) {
-        this.decoder.reset();
-        if (this.stopTail > 0) this.pendingInput.unshift(chunk.subarray(chunk.length - this.stopTail));
-        return;
-      }
-      if (!(error instanceof RespProtocolError)) {
-        // A fault of ours (or of a user callback) must cost this connection, not the process.
-        this.host.reportError(error, this);
-        this.destroy("internal-error");
-        return;
-      }
-      // Redis answers the error, then closes once it is written (CLIENT_CLOSE_AFTER_REPLY).
-      this.write([protocolErrorReply(error.message)]);
-      this.requestClose("protocol-error");
+  private decodeFailed(error: unknown): void {
+    if (!(error instanceof RespProtocolError)) {
+      // A fault of ours (or of a user callback) must cost this connection, not the process.
+      this.host.reportError(error, this);
+      this.destroy("internal-error");
+      return;
     }
+    // Redis answers the error, then closes once it is written (CLIENT_CLOSE_AFTER_REPLY).
+    this.write([protocolErrorReply(error.message)]);
+    this.requestClose("protocol-error");
   }
 
   private onCommand(argv: Buffer[]): void {
-    if (this.discarding) return;
     this.lastActive = this.host.now();
     this.lastCommandName = argv[0]?.toString("latin1").toLowerCase() ?? "";
     const result = executeCommand(this.host, this, argv);
@@ -287,10 +269,7 @@ export class RespConnection implements CommandClient {
     } else {
       this.write(result);
     }
-    if (!this.ready && !this.discarding) {
-      this.stopTail = this.decoder.bufferedBytes;
-      throw STOP;
-    }
+    if (!this.ready) this.decoder.pause();
   }
 
   private completed(replies: Replies): void {
@@ -326,12 +305,13 @@ export class RespConnection implements CommandClient {
 
   private finishIfDone(): void {
     if (this.ending) return;
-    const inputDone = this.discarding || (this.readClosed && this.pendingInput.length === 0);
+    // An unpaused decoder has delivered every complete command it was given.
+    const inputDone = this.discarding || (this.readClosed && !this.decoder.paused);
     if (inputDone && !this.running) {
       this.end();
       return;
     }
-    const read = !this.readClosed && !this.discarding && this.pendingInput.length === 0 && this.ready;
+    const read = !this.readClosed && !this.discarding && !this.decoder.paused && this.ready;
     if (read === !this.paused) return;
     this.paused = !read;
     if (read) this.socket.resume();
@@ -349,7 +329,7 @@ export class RespConnection implements CommandClient {
   private onClose(): void {
     clearTimeout(this.lingerTimer);
     this.ending = true;
-    this.pendingInput = [];
+    this.decoder.reset();
     this.host.registry.removeAll(this);
     this.host.closed(this, this.reason ?? "client-closed");
     this.markClosed();
