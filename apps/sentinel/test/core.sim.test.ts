@@ -125,4 +125,23 @@ describe("failover in a simulated world", () => {
     const epochs = alive.map((i) => sim.sentinels[i]!.core.gossip.master("mymaster")!.configEpoch);
     expect(Math.max(...epochs)).toBeGreaterThan(1);
   });
+
+  it("a sentinel stopped for 3 s enters TILT: it acts on nothing for 30 s, the others fail over (SPEC §4.13)", () => {
+    const sim = world(13);
+    sim.sentinels[0]!.stalledUntil = sim.now + 3000;
+    sim.run(3100);
+    expect(sim.sentinels[0]!.events.filter((e) => e.name === "+tilt").map((e) => e.payload)).toEqual(["#tilt mode entered"]);
+    expect(sim.sentinels[0]!.core.tiltSince).not.toBeNull();
+    sim.kill(6379);
+    const done = sim.runUntil(() => [0, 1, 2].every((i) => addressOf(sim, i) !== 6379), 15_000);
+    expect(done).toBe(true);
+    // In TILT: no SDOWN, no attempt of its own; the switch came from a peer's hello.
+    expect(names(sim, 0)).not.toContain("+sdown");
+    expect(names(sim, 0)).not.toContain("+try-failover");
+    expect(names(sim, 0)).toContain("+config-update-from");
+    sim.run(30_000);
+    expect(names(sim, 0)).toContain("-tilt");
+    expect(sim.sentinels[0]!.core.tiltSince).toBeNull();
+    expect(names(sim, 1)).not.toContain("+tilt");
+  });
 });

@@ -42,6 +42,7 @@ import {
   setMasterOptions,
   setPeerConnected,
   setSubjectiveDown,
+  setTilt,
   tick as electionTick,
   toSentinelId,
   type ElectionState,
@@ -115,6 +116,13 @@ export interface PeerEntry extends InstanceEntry {
   readonly runid: string;
 }
 
+/** `sentinel_tilt_trigger`, ms: a longer gap between two ticks enters TILT. */
+const TILT_TRIGGER_MS = 2000;
+/** `sentinel_tilt_period`, ms: how long TILT lasts. */
+const TILT_PERIOD_MS = 30_000;
+/** The longest the core lets pass between two ticks (Redis ticks every 50-100 ms). */
+const TILT_CHECK_PERIOD_MS = 1000;
+
 const NO_RESULT_ACTION: CommandResult = { type: "action", result: { ok: true } };
 const SAVE_FAILED = "ERR Failed to save config file. Check server logs.";
 
@@ -143,6 +151,8 @@ export class SentinelCore {
   #nextLink = 1;
   readonly #startJitterMs: number;
   #startHold: number | null = null;
+  #lastTick: number | null = null;
+  #tiltSince: number | null = null;
   // Per step:
   #fx: CoreEffect[] = [];
   #persistAt = -1;
@@ -184,6 +194,11 @@ export class SentinelCore {
   /** The configuration as the core would persist it now. */
   get config(): SentinelConfig {
     return this.#buildConfig();
+  }
+
+  /** Since when the sentinel is in TILT, or null (SPEC §4.13). */
+  get tiltSince(): number | null {
+    return this.#tiltSince;
   }
 
   /** The current epoch. */
@@ -270,19 +285,45 @@ export class SentinelCore {
 
   #tick(pending: ReadonlyMap<LinkId, number> | undefined): void {
     const now = this.#now;
+    this.#checkTilt();
+    const tilt = this.#tiltSince !== null;
     for (const [name, entry] of [...this.#masters]) {
       for (const inst of [entry.master, ...entry.replicas.values()]) {
         if (inst.due <= now && this.#masters.get(name) === entry) {
-          this.#feedInst(inst, { type: "tick", pendingCommands: pending?.get(inst.link) ?? 0 });
+          this.#feedInst(inst, { type: "tick", pendingCommands: pending?.get(inst.link) ?? 0, tilt });
         }
       }
     }
     for (const peer of [...this.#peers.values()]) {
-      if (peer.due <= now) this.#feedInst(peer, { type: "tick", pendingCommands: pending?.get(peer.link) ?? 0 });
+      if (peer.due <= now) this.#feedInst(peer, { type: "tick", pendingCommands: pending?.get(peer.link) ?? 0, tilt });
     }
     this.#gossipEffects(this.#gossip.tick(now));
     this.#electionTick();
     for (const name of [...this.#masters.keys()]) this.#plannerStep(name, { type: "tick" });
+  }
+
+  /**
+   * `sentinelCheckTiltCondition`: more than 2 s between two ticks (the process was stopped,
+   * the machine stalled) or time going backwards means nothing measured lately can be
+   * trusted: act on nothing for 30 s (SPEC §4.13). The core asks for a tick at least every
+   * second, so a longer gap is never its own doing.
+   */
+  #checkTilt(): void {
+    const now = this.#now;
+    if (this.#lastTick !== null) {
+      const delta = now - this.#lastTick;
+      if (delta < 0 || delta > TILT_TRIGGER_MS) {
+        this.#tiltSince = now;
+        this.#event("+tilt", "warning", "#tilt mode entered", undefined);
+      }
+    }
+    this.#lastTick = now;
+    if (this.#tiltSince !== null && now - this.#tiltSince >= TILT_PERIOD_MS) {
+      this.#tiltSince = null;
+      this.#event("-tilt", "warning", "#tilt mode exited", undefined);
+    }
+    const tilt = this.#tiltSince !== null;
+    if (this.#election.tilt !== tilt) this.#election = setTilt(this.#election, tilt);
   }
 
   // ------------------------------------------------------------------ links and health
@@ -752,7 +793,7 @@ export class SentinelCore {
   // ------------------------------------------------------------------ planner
 
   #context(entry: MasterEntry, currentEpoch: number): Parameters<FailoverPlanner["step"]>[2] {
-    return { now: this.#now, master: this.#plannerView(entry), currentEpoch, random: this.#random };
+    return { now: this.#now, master: this.#plannerView(entry), currentEpoch, tilt: this.#tiltSince !== null, random: this.#random };
   }
 
   #plannerView(entry: MasterEntry): PlannerMasterView {
@@ -1123,6 +1164,7 @@ export class SentinelCore {
     at = Math.min(at, this.#gossip.nextDueAt() ?? Infinity);
     at = Math.min(at, nextWake(this.#election, this.#now) ?? Infinity);
     if (this.#startHold !== null) at = Math.min(at, this.#startHold);
+    if (this.#lastTick !== null) at = Math.min(at, this.#lastTick + TILT_CHECK_PERIOD_MS);
     return Number.isFinite(at) ? Math.max(at, this.#now) : null;
   }
 }

@@ -257,7 +257,9 @@ export class SentinelDaemon {
     return {
       myid: core.myid,
       currentEpoch: core.currentEpoch,
-      tiltSince: null,
+      get tiltSince() {
+        return core.tiltSince;
+      },
       get masters() {
         return [...core.masters.values()].map((entry) => masterView(core, entry, pending));
       },

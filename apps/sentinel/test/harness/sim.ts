@@ -50,6 +50,8 @@ export interface SimSentinel {
   core: SentinelCore;
   readonly port: number;
   alive: boolean;
+  /** Until then the sentinel's process is stopped: what arrives waits (SIGSTOP). */
+  stalledUntil: number;
   saved: SentinelConfig;
   readonly events: { at: number; name: string; payload: string }[];
   wakeSeq: number;
@@ -91,7 +93,7 @@ export class Sim {
   /** Adds a sentinel from config text and starts it. */
   addSentinel(port: number, text: string): SimSentinel {
     const config = loadConfig(`port ${port}\n${text}`, { file: `s${port}.conf` }).config;
-    const s: SimSentinel = { core: undefined as unknown as SentinelCore, port, alive: true, saved: config, events: [], wakeSeq: 0 };
+    const s: SimSentinel = { core: undefined as unknown as SentinelCore, port, alive: true, stalledUntil: 0, saved: config, events: [], wakeSeq: 0 };
     this.sentinels.push(s);
     this.#boot(s, config);
     return s;
@@ -177,6 +179,10 @@ export class Sim {
   #step(i: number, event: CoreEvent): void {
     const s = this.sentinels[i]!;
     if (!s.alive) return;
+    if (s.stalledUntil > this.now) {
+      this.#at(s.stalledUntil - this.now, () => this.#step(i, event));
+      return;
+    }
     this.#apply(i, s.core.step(event, this.now, this.random).effects);
   }
 
