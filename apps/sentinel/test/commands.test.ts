@@ -837,6 +837,30 @@ describe("CLIENT (networking.c clientCommand)", () => {
     expect(run("client", "kill", "user", "nobody")).toEqual({ kind: "error", value: "ERR No such user 'nobody'" });
   });
 
+  it("answers REPLY, PAUSE, UNPAUSE, CACHING and TRACKING as far as a server without them can", () => {
+    const { run } = setup();
+    expect(run("client", "reply", "on")).toEqual({ kind: "simple", value: "OK" });
+    expect(run("client", "reply", "x")).toEqual({ kind: "error", value: "ERR syntax error" });
+    expect(run("client", "reply", "off")).toEqual({ kind: "error", value: "ERR CLIENT REPLY OFF is not supported by sentinel-kit" });
+    expect(run("client", "unpause")).toEqual({ kind: "simple", value: "OK" });
+    expect(run("client", "pause", "x")).toEqual({ kind: "error", value: "ERR timeout is not an integer or out of range" });
+    expect(run("client", "pause", "-1")).toEqual({ kind: "error", value: "ERR timeout is negative" });
+    expect(run("client", "pause", "10", "x")).toEqual({ kind: "error", value: "ERR CLIENT PAUSE mode must be WRITE or ALL" });
+    expect(run("client", "pause", "10", "write")).toEqual({ kind: "error", value: "ERR CLIENT PAUSE is not supported by sentinel-kit" });
+    expect(run("client", "caching", "yes")).toEqual({
+      kind: "error",
+      value: "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+    });
+    expect(run("client", "tracking", "off", "bcast", "prefix", "a", "redirect", "8")).toEqual({ kind: "simple", value: "OK" });
+    expect(run("client", "tracking", "off", "redirect", "7", "redirect", "8")).toEqual({
+      kind: "error",
+      value: "ERR A client can only redirect to a single other client",
+    });
+    expect(run("client", "tracking", "off", "redirect", "99")).toEqual({ kind: "error", value: "ERR The client ID you want redirect to does not exist" });
+    expect(run("client", "tracking", "off", "nope")).toEqual({ kind: "error", value: "ERR syntax error" });
+    expect(run("client", "tracking", "on")).toEqual({ kind: "error", value: "ERR CLIENT TRACKING ON is not supported by sentinel-kit" });
+  });
+
   it("answers UNBLOCK as Redis does where nothing ever blocks", () => {
     const { run } = setup();
     expect(run("client", "unblock", "7")).toEqual({ kind: "integer", value: 0 });

@@ -159,7 +159,39 @@ function killCommand(ctx: CommandContext, args: readonly string[]): RespValue {
   return resp.integer(killed);
 }
 
-const TRACKING_UNSUPPORTED = "ERR client-side caching is not available on a sentinel";
+// CLIENT PAUSE's checks (`getTimeoutFromObjectOrReply`, then the mode); pausing itself would
+// need the RESP server to hold clients back, which it does not offer.
+function pauseCommand(args: readonly string[]): RespValue {
+  const timeout = parseLongLong(args[0] ?? "");
+  if (timeout === null) return resp.error("ERR timeout is not an integer or out of range");
+  if (timeout < 0) return resp.error("ERR timeout is negative");
+  if (args.length > 2) return resp.error(SYNTAX_ERROR);
+  const mode = args[1]?.toLowerCase();
+  if (mode !== undefined && mode !== "write" && mode !== "all") return resp.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+  return resp.error("ERR CLIENT PAUSE is not supported by sentinel-kit");
+}
+
+// CLIENT TRACKING's option walk, then ON or OFF: tracking is always off here, so OFF is
+// already true and ON is refused (there are no keys to track on a sentinel).
+function trackingCommand(args: readonly string[], clients: readonly RespClientContext[]): RespValue {
+  let redirect = 0;
+  for (let j = 1; j < args.length; j++) {
+    const option = (args[j] ?? "").toLowerCase();
+    const more = j + 1 < args.length;
+    if (option === "redirect" && more) {
+      if (redirect !== 0) return resp.error("ERR A client can only redirect to a single other client");
+      const id = parseLongLong(args[++j] ?? "");
+      if (id === null) return resp.error(NOT_AN_INTEGER_ERROR);
+      if (!clients.some((c) => c.id === id)) return resp.error("ERR The client ID you want redirect to does not exist");
+      redirect = id;
+    } else if (option === "prefix" && more) j++;
+    else if (option !== "bcast" && option !== "optin" && option !== "optout" && option !== "noloop") return resp.error(SYNTAX_ERROR);
+  }
+  const mode = (args[0] ?? "").toLowerCase();
+  if (mode === "off") return OK;
+  if (mode === "on") return resp.error("ERR CLIENT TRACKING ON is not supported by sentinel-kit");
+  return resp.error(SYNTAX_ERROR);
+}
 
 /**
  * Runs `CLIENT <subcommand> <args...>` whose arity the dispatcher already checked.
@@ -205,12 +237,22 @@ export function clientSubcommand(sub: string, args: readonly string[], ctx: Comm
       // No command blocks on a sentinel, so no client is ever unblocked.
       return parseLongLong(args[0] ?? "") === null ? resp.error(NOT_AN_INTEGER_ERROR) : resp.integer(0);
     }
-    case "reply":
+    case "reply": {
+      const mode = (args[0] ?? "").toLowerCase();
+      if (mode === "on") return OK;
+      if (mode === "off" || mode === "skip") return resp.error(`ERR CLIENT REPLY ${mode.toUpperCase()} is not supported by sentinel-kit`);
+      return resp.error(SYNTAX_ERROR);
+    }
     case "pause":
+      return pauseCommand(args);
     case "unpause":
+      // Nothing is ever paused here (PAUSE is refused), so there is nothing to resume.
+      return OK;
     case "caching":
+      // Tracking is never on, so Redis's precondition never holds.
+      return resp.error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
     case "tracking":
-      return resp.error(sub === "caching" || sub === "tracking" ? TRACKING_UNSUPPORTED : `ERR CLIENT ${sub.toUpperCase()} is not supported by sentinel-kit`);
+      return trackingCommand(args, ctx.view.clients());
     default:
       return resp.error(`ERR unknown subcommand '${sub}'. Try CLIENT HELP.`);
   }
