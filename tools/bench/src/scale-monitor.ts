@@ -3,10 +3,13 @@
 // and a pub/sub connection each) and one gossip core publishing a hello to every master
 // every 2 s, with Redis's default timings, as redis-sentinel does for the same masters.
 //
-//   node tools/bench/dist/scale-monitor.js [--prefix k] [--link ioredis|lean] <port>... | --ports-file <file.json>
+//   node tools/bench/dist/scale-monitor.js [--prefix k] [--link ioredis|lean] [--tick-ms N]
+//                                          <port>... | --ports-file <file.json>
 //
 // `--link lean` swaps the package's IoredisLink for the bench's LeanLink (scale-link.ts),
-// through HealthMonitor's createLink option, to measure what the link costs.
+// through HealthMonitor's createLink option, to measure what the link costs. `--tick-ms N`
+// gives every monitor a clock whose timers fire on a shared N ms grid (Redis's hz 10 is a
+// 100 ms grid), to measure what per-monitor timers cost.
 //
 // It prints one JSON line `{"ready":true,...}` once every master answered INFO and every
 // pub/sub connection is subscribed, and a `{"stats":...}` line when it stops on SIGTERM or
@@ -14,7 +17,13 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Gossip, HELLO_CHANNEL, helloPayload, type PublishTarget } from "@sentinel-kit/gossip";
-import { DEFAULT_DOWN_AFTER_MS, HealthMonitor, type InstanceLink } from "@sentinel-kit/health-monitor";
+import {
+  DEFAULT_DOWN_AFTER_MS,
+  HealthMonitor,
+  SYSTEM_CLOCK,
+  type InstanceLink,
+  type MonitorClock,
+} from "@sentinel-kit/health-monitor";
 import { LeanLink } from "./scale-link.js";
 
 /** The port we announce in hellos; nothing needs to listen there for this benchmark. */
@@ -36,9 +45,17 @@ interface Stats {
   events: Record<string, number>;
 }
 
-function parseArgs(argv: readonly string[]): { prefix: string; lean: boolean; ports: number[] } {
+interface Args {
+  readonly prefix: string;
+  readonly lean: boolean;
+  readonly tickMs: number;
+  readonly ports: number[];
+}
+
+function parseArgs(argv: readonly string[]): Args {
   let prefix = "k";
   let lean = false;
+  let tickMs = 0;
   const ports: number[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -47,6 +64,9 @@ function parseArgs(argv: readonly string[]): { prefix: string; lean: boolean; po
       const link = argv[++i];
       if (link !== "ioredis" && link !== "lean") throw new Error("--link takes ioredis or lean");
       lean = link === "lean";
+    } else if (arg === "--tick-ms") {
+      tickMs = Number(argv[++i]);
+      if (!Number.isInteger(tickMs) || tickMs < 0) throw new Error("--tick-ms takes a whole number of ms");
     }
     else if (arg === "--ports-file") {
       const file = argv[++i];
@@ -55,12 +75,52 @@ function parseArgs(argv: readonly string[]): { prefix: string; lean: boolean; po
     } else if (arg !== undefined) ports.push(Number(arg));
   }
   if (ports.length === 0 || ports.some((port) => !Number.isInteger(port) || port <= 0 || port > 65535)) {
-    throw new Error("usage: scale-monitor.js [--prefix k] [--link ioredis|lean] <port>... | --ports-file <file.json>");
+    throw new Error(
+      "usage: scale-monitor.js [--prefix k] [--link ioredis|lean] [--tick-ms N] <port>... | --ports-file <file.json>",
+    );
   }
-  return { prefix, lean, ports };
+  return { prefix, lean, tickMs, ports };
 }
 
-const { prefix, lean, ports } = parseArgs(process.argv.slice(2));
+interface GridTimer {
+  readonly at: number;
+  readonly callback: () => void;
+}
+
+/**
+ * A clock whose timers fire at the next multiple of `tickMs` at or after their due time;
+ * all the timers of one slot run from one Node timer.
+ */
+function gridClock(tickMs: number): MonitorClock {
+  const slots = new Map<number, Set<() => void>>();
+  return {
+    now: () => Date.now(),
+    setTimeout(callback, ms): GridTimer {
+      const at = Math.ceil((Date.now() + ms) / tickMs) * tickMs;
+      let slot = slots.get(at);
+      if (slot === undefined) {
+        const callbacks = new Set<() => void>();
+        slots.set(at, callbacks);
+        setTimeout(() => {
+          slots.delete(at);
+          for (const run of callbacks) run();
+        }, at - Date.now());
+        slot = callbacks;
+      }
+      // A wrapper of our own, so that the same callback set twice stays two timers.
+      const timer: GridTimer = { at, callback: () => callback() };
+      slot.add(timer.callback);
+      return timer;
+    },
+    clearTimeout(handle) {
+      const timer = handle as GridTimer;
+      slots.get(timer.at)?.delete(timer.callback);
+    },
+  };
+}
+
+const { prefix, lean, tickMs, ports } = parseArgs(process.argv.slice(2));
+const clock = tickMs > 0 ? gridClock(tickMs) : SYSTEM_CLOCK;
 const sentinelId = randomBytes(20).toString("hex");
 const stats: Stats = { hellosPublished: 0, hellosFailed: 0, hellosReceived: 0, events: {} };
 const watched = new Map<string, Watched>();
@@ -82,6 +142,7 @@ for (const [i, port] of ports.entries()) {
     sentinelId,
     downAfterMs: DEFAULT_DOWN_AFTER_MS,
     ...(lean ? { createLink: (options) => new LeanLink(options) } : {}),
+    clock,
   });
   monitor.onEvent((event) => {
     stats.events[event.type] = (stats.events[event.type] ?? 0) + 1;
@@ -106,16 +167,17 @@ for (const [i, port] of ports.entries()) {
   watched.set(name, entry);
 }
 
-let helloTimer: NodeJS.Timeout | undefined;
+// Hellos run on the monitors' clock, so a timer grid batches them with PINGs and INFOs.
+let helloTimer: unknown;
 let helloTimerAt = Infinity;
 let running = true;
 
 function scheduleHellos(): void {
   const due = gossip.nextDueAt();
   if (!running || due === undefined || due >= helloTimerAt) return;
-  clearTimeout(helloTimer);
+  if (helloTimer !== undefined) clock.clearTimeout(helloTimer);
   helloTimerAt = due;
-  helloTimer = setTimeout(sendHellos, Math.max(0, due - Date.now()));
+  helloTimer = clock.setTimeout(sendHellos, Math.max(0, due - clock.now()));
 }
 
 function publishHello(target: PublishTarget, link: InstanceLink, payload: string): void {
@@ -170,7 +232,7 @@ function stop(): void {
   if (!running) return;
   running = false;
   clearInterval(readyTimer);
-  clearTimeout(helloTimer);
+  if (helloTimer !== undefined) clock.clearTimeout(helloTimer);
   for (const entry of watched.values()) entry.monitor.stop();
   console.log(JSON.stringify({ stats }));
   process.exit(0);

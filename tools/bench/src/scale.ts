@@ -4,7 +4,7 @@
 // window (60 s by default). Goal (issue 4): our CPU at most 2x redis-sentinel's, RSS under
 // 150 MB.
 //
-//   pnpm bench scale [--masters N] [--seconds S] [--warmup S] [--link ioredis|lean] [--cpu-prof DIR]
+//   pnpm bench scale [--masters N] [--seconds S] [--warmup S] [--link ioredis|lean] [--tick-ms N] [--cpu-prof DIR]
 //   SCALE_SECONDS=15 pnpm bench scale      (a quick check)
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -43,6 +43,8 @@ interface ScaleOptions {
   readonly cpuProfDir: string | undefined;
   /** Our monitor's link: the package's IoredisLink, or the bench's LeanLink (scale-link.ts). */
   readonly link: "ioredis" | "lean";
+  /** When above 0, our monitors' timers fire on a shared grid of this many ms (scale-monitor.ts). */
+  readonly tickMs: number;
 }
 
 function positive(value: string | undefined, what: string): number {
@@ -59,6 +61,7 @@ function scaleOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ScaleOpt
   const seconds = flag("--seconds") ?? env["SCALE_SECONDS"];
   const masters = flag("--masters");
   const warmup = flag("--warmup");
+  const tickMs = flag("--tick-ms");
   const link = flag("--link") ?? "ioredis";
   if (link !== "ioredis" && link !== "lean") throw new Error(`--link takes ioredis or lean, got ${link}`);
   return {
@@ -67,6 +70,7 @@ function scaleOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ScaleOpt
     warmupSeconds: warmup === undefined ? DEFAULT_WARMUP_SECONDS : positive(warmup, "--warmup"),
     cpuProfDir: flag("--cpu-prof"),
     link,
+    tickMs: tickMs === undefined ? 0 : Math.floor(positive(tickMs, "--tick-ms")),
   };
 }
 
@@ -232,7 +236,7 @@ async function startMonitor(servers: readonly RedisServer[], options: ScaleOptio
   const nodeArgs = options.cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir];
   return startProcess({
     command: process.execPath,
-    args: [...nodeArgs, script, "--prefix", "k", "--link", options.link, "--ports-file", portsFile],
+    args: [...nodeArgs, script, "--prefix", "k", "--link", options.link, "--tick-ms", String(options.tickMs), "--ports-file", portsFile],
     // It listens nowhere; the port only names its directory.
     port: 0,
     name: "scale-monitor",
@@ -259,7 +263,7 @@ function printTable(
     `| redis-sentinel ${version} | ${fmt(sentinel.cpuSeconds, 2)} | ${fmt(pct(sentinel), 2)} | ${fmt(sentinel.rssMeanMb)} | ${fmt(sentinel.rssMaxMb)} |`,
   );
   console.log(
-    `| sentinel-kit (health-monitor + gossip, ${options.link} link) | ${fmt(ours.cpuSeconds, 2)} | ${fmt(pct(ours), 2)} | ${fmt(ours.rssMeanMb)} | ${fmt(ours.rssMaxMb)} |`,
+    `| sentinel-kit (health-monitor + gossip, ${options.link} link${options.tickMs > 0 ? `, ${options.tickMs} ms timer grid` : ""}) | ${fmt(ours.cpuSeconds, 2)} | ${fmt(pct(ours), 2)} | ${fmt(ours.rssMeanMb)} | ${fmt(ours.rssMaxMb)} |`,
   );
   console.log(
     `| ratio ours / redis-sentinel | ${ratio(ours.cpuSeconds, sentinel.cpuSeconds)} | ${ratio(pct(ours), pct(sentinel))} | ${ratio(ours.rssMeanMb, sentinel.rssMeanMb)} | ${ratio(ours.rssMaxMb, sentinel.rssMaxMb)} |`,
