@@ -144,4 +144,57 @@ describe("failover in a simulated world", () => {
     expect(sim.sentinels[0]!.core.tiltSince).toBeNull();
     expect(names(sim, 1)).not.toContain("+tilt");
   });
+
+  it("SENTINEL RESET forgets replicas and sentinels, which hellos and INFO bring back (SPEC §4.15)", () => {
+    const sim = world(17);
+    const reset = sim.command(0, { type: "reset", pattern: "my*" });
+    sim.run(5);
+    expect(reset()).toEqual({ type: "count", count: 1 });
+    expect(names(sim, 0)).toContain("+reset-master");
+    expect(sim.sentinels[0]!.core.gossip.sentinelsOf("mymaster")).toHaveLength(0);
+    sim.run(5000);
+    expect(sim.sentinels[0]!.core.masters.get("mymaster")!.replicas.size).toBe(2);
+    expect(sim.sentinels[0]!.core.gossip.sentinelsOf("mymaster")).toHaveLength(2);
+  });
+
+  it("SENTINEL MONITOR and REMOVE: links, events and the saved config follow (SPEC §1.2, §2.2)", () => {
+    const sim = world(19);
+    sim.addRedis(7000, null);
+    const before = sim.linkCount(0);
+    const monitor = sim.command(0, { type: "monitor", name: "other", host: "10.0.0.1", port: 7000, quorum: 1 });
+    sim.run(5);
+    expect(monitor()).toEqual({ type: "action", result: { ok: true } });
+    expect(sim.sentinels[0]!.events.some((e) => e.name === "+monitor" && e.payload === "master other 10.0.0.1 7000 quorum 1")).toBe(true);
+    expect(sim.sentinels[0]!.saved.masters.map((m) => m.name)).toEqual(["mymaster", "other"]);
+    expect(sim.linkCount(0)).toBe(before + 1);
+    const duplicate = sim.command(0, { type: "monitor", name: "other", host: "10.0.0.1", port: 7000, quorum: 1 });
+    const hostname = sim.command(0, { type: "monitor", name: "third", host: "redis.example", port: 7000, quorum: 1 });
+    sim.run(5);
+    expect(duplicate()).toEqual({ type: "action", result: { ok: false, error: "ERR Duplicate master name." } });
+    expect(hostname()).toEqual({ type: "action", result: { ok: false, error: "ERR Invalid IP address or hostname specified" } });
+    const remove = sim.command(0, { type: "remove", name: "other" });
+    sim.run(5);
+    expect(remove()).toEqual({ type: "action", result: { ok: true } });
+    expect(names(sim, 0)).toContain("-monitor");
+    expect(sim.sentinels[0]!.saved.masters.map((m) => m.name)).toEqual(["mymaster"]);
+    expect(sim.linkCount(0)).toBe(before);
+  });
+
+  // Safety and liveness over many runs with jittered message delays: whatever the order in
+  // which votes and hellos arrive, one configuration wins and every sentinel ends on it.
+  it.each(Array.from({ length: 30 }, (_, i) => i + 100))("seed %i: jittered network, one winner per epoch, agreement", (seed) => {
+    const sim = world(seed);
+    sim.jitterMs = 25;
+    sim.kill(6379);
+    const done = sim.runUntil(() => [0, 1, 2].every((i) => addressOf(sim, i) !== 6379), 60_000);
+    expect(done).toBe(true);
+    sim.run(3000);
+    const ports = [0, 1, 2].map((i) => addressOf(sim, i));
+    expect(new Set(ports).size).toBe(1);
+    // At most one leader per epoch (SPEC §4.8: one vote per epoch, majority).
+    const leaders = sim.sentinels.flatMap((s) => s.events.filter((e) => e.name === "+elected-leader").map((e) => e.epoch));
+    expect(leaders.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(leaders).size).toBe(leaders.length);
+    expect(sim.redis.get(`10.0.0.1:${ports[0]}`)!.role).toBe("master");
+  });
 });

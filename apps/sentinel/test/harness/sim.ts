@@ -53,7 +53,8 @@ export interface SimSentinel {
   /** Until then the sentinel's process is stopped: what arrives waits (SIGSTOP). */
   stalledUntil: number;
   saved: SentinelConfig;
-  readonly events: { at: number; name: string; payload: string }[];
+  /** Events with the time and the sentinel's current epoch after the step that emitted them. */
+  readonly events: { at: number; name: string; payload: string; epoch: number }[];
   wakeSeq: number;
 }
 
@@ -65,6 +66,8 @@ export class Sim {
   readonly random: () => number;
   /** The first sentinel to emit this event crashes at once, its later effects lost. */
   crashOnEvent: string | null = null;
+  /** Extra random delay of every message, 0 to this many ms (order between two parties may change). */
+  jitterMs = 0;
   readonly #links = new Map<string, Link>();
   #queue: Scheduled[] = [];
   #seq = 0;
@@ -139,6 +142,11 @@ export class Sim {
     }
   }
 
+  /** Links of sentinel `i` that exist now. */
+  linkCount(i: number): number {
+    return [...this.#links.values()].filter((l) => l.core === i).length;
+  }
+
   /** Sends a mutation to sentinel `i`; the result appears once the core replies. */
   command(i: number, command: MutationCommand): () => CommandResult | undefined {
     const token = this.#token++;
@@ -173,7 +181,8 @@ export class Sim {
   }
 
   #to(i: number, event: CoreEvent, delay = 1): void {
-    this.#at(delay, () => this.#step(i, event));
+    const jitter = this.jitterMs === 0 ? 0 : Math.floor(this.random() * this.jitterMs);
+    this.#at(delay + jitter, () => this.#step(i, event));
   }
 
   #step(i: number, event: CoreEvent): void {
@@ -237,7 +246,7 @@ export class Sim {
           s.saved = e.config;
           break;
         case "event":
-          s.events.push({ at: this.now, name: e.name, payload: e.payload });
+          s.events.push({ at: this.now, name: e.name, payload: e.payload, epoch: s.core.currentEpoch });
           if (e.name === this.crashOnEvent) {
             this.crashOnEvent = null;
             this.crash(i);
