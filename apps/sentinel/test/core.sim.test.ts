@@ -197,4 +197,18 @@ describe("failover in a simulated world", () => {
     expect(new Set(leaders).size).toBe(leaders.length);
     expect(sim.redis.get(`10.0.0.1:${ports[0]}`)!.role).toBe("master");
   });
+
+  it("SENTINEL DEBUG info-period applies to the links (SPEC §4.1)", () => {
+    const sim = world(23);
+    const refreshed = (): number[] =>
+      [...sim.sentinels[0]!.core.masters.get("mymaster")!.replicas.values()].map((r) => sim.now - (r.health.snapshot().infoRefresh ?? 0));
+    sim.run(3000);
+    // Redis's 10 s period: no INFO in the last 3 s.
+    expect(Math.min(...refreshed())).toBeGreaterThan(2500);
+    const set = sim.command(0, { type: "set-timings", timings: { infoPeriod: 200 } });
+    sim.run(1500);
+    expect(set()).toEqual({ type: "action", result: { ok: true } });
+    expect(Math.max(...refreshed())).toBeLessThan(400);
+    expect(sim.sentinels[0]!.core.gossip.sentinelsOf("mymaster")).toHaveLength(2);
+  });
 });

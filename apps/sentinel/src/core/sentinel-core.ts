@@ -5,6 +5,7 @@ import {
   selectReplica,
   type FailoverPlanner,
   type FastConfirmationOptions,
+  type PlannerTimings,
   type FailoverState,
   type MasterView as PlannerMasterView,
   type PlannerEffect,
@@ -43,6 +44,7 @@ import {
   setPeerConnected,
   setSubjectiveDown,
   setTilt,
+  setTimings,
   tick as electionTick,
   toSentinelId,
   type ElectionState,
@@ -50,7 +52,7 @@ import {
 } from "@sentinel-kit/raft-election";
 import { globMatch } from "@sentinel-kit/resp-protocol";
 import { clientReconfigScriptCall, notificationScriptCall } from "../scripts/index.js";
-import type { GlobalConfigChange, MasterOptionChange } from "../commands/view.js";
+import type { DebugTimings, GlobalConfigChange, MasterOptionChange } from "../commands/view.js";
 import type {
   CommandResult,
   CoreEffect,
@@ -140,8 +142,11 @@ function levelOf(level: string): CoreLogLevel {
  * reads a clock, sets a timer, draws a random number or touches a socket or a file.
  */
 export class SentinelCore {
-  readonly #planner: FailoverPlanner;
-  readonly #timings: Partial<SentinelTimings>;
+  #planner: FailoverPlanner;
+  #timings: Partial<SentinelTimings>;
+  readonly #fast: FastConfirmationOptions | false;
+  #tiltTriggerMs = TILT_TRIGGER_MS;
+  #tiltPeriodMs = TILT_PERIOD_MS;
   readonly #masters = new Map<string, MasterEntry>();
   readonly #peers = new Map<string, PeerEntry>();
   readonly #links = new Map<LinkId, { master: string | null; peer: string | null }>();
@@ -166,10 +171,8 @@ export class SentinelCore {
     this.#config = config;
     this.#timings = options.timings ?? {};
     this.#startJitterMs = options.startJitterMs ?? 50;
-    this.#planner = createFailoverPlanner({
-      fastConfirmation: options.fastConfirmation ?? { probeIntervalMs: 20, maxProbes: 250 },
-      ...(options.timings?.pingPeriodMs !== undefined ? { timings: { pingPeriod: options.timings.pingPeriodMs } } : {}),
-    });
+    this.#fast = options.fastConfirmation ?? { probeIntervalMs: 20, maxProbes: 250 };
+    this.#planner = this.#makePlanner({});
     this.#now = now;
     this.#gossip = new Gossip(
       {
@@ -312,18 +315,62 @@ export class SentinelCore {
     const now = this.#now;
     if (this.#lastTick !== null) {
       const delta = now - this.#lastTick;
-      if (delta < 0 || delta > TILT_TRIGGER_MS) {
+      if (delta < 0 || delta > this.#tiltTriggerMs) {
         this.#tiltSince = now;
         this.#event("+tilt", "warning", "#tilt mode entered", undefined);
       }
     }
     this.#lastTick = now;
-    if (this.#tiltSince !== null && now - this.#tiltSince >= TILT_PERIOD_MS) {
+    if (this.#tiltSince !== null && now - this.#tiltSince >= this.#tiltPeriodMs) {
       this.#tiltSince = null;
       this.#event("-tilt", "warning", "#tilt mode exited", undefined);
     }
     const tilt = this.#tiltSince !== null;
     if (this.#election.tilt !== tilt) this.#election = setTilt(this.#election, tilt);
+  }
+
+  #makePlanner(extra: Partial<PlannerTimings>): FailoverPlanner {
+    const t = this.#timings;
+    return createFailoverPlanner({
+      fastConfirmation: this.#fast,
+      timings: {
+        ...(t.pingPeriodMs !== undefined ? { pingPeriod: t.pingPeriodMs } : {}),
+        ...(t.infoPeriodMs !== undefined ? { infoPeriod: t.infoPeriodMs } : {}),
+        ...(t.publishPeriodMs !== undefined ? { publishPeriod: t.publishPeriodMs } : {}),
+        ...extra,
+      },
+    });
+  }
+
+  /**
+   * SENTINEL DEBUG: new periods for everything that uses them. Health states take their
+   * periods when created, so every link and health state starts over (Redis only changes its
+   * globals); gossip keeps its publish period until the next start.
+   */
+  #setTimings(d: Partial<DebugTimings>): void {
+    this.#timings = {
+      ...this.#timings,
+      ...(d.pingPeriod !== undefined ? { pingPeriodMs: d.pingPeriod } : {}),
+      ...(d.infoPeriod !== undefined ? { infoPeriodMs: d.infoPeriod } : {}),
+      ...(d.publishPeriod !== undefined ? { publishPeriodMs: d.publishPeriod } : {}),
+      ...(d.minLinkReconnectPeriod !== undefined ? { minLinkReconnectPeriodMs: d.minLinkReconnectPeriod } : {}),
+    };
+    this.#planner = this.#makePlanner({
+      ...(d.electionTimeout !== undefined ? { electionTimeout: d.electionTimeout } : {}),
+      ...(d.slaveReconfTimeout !== undefined ? { slaveReconfTimeout: d.slaveReconfTimeout } : {}),
+    });
+    this.#election = setTimings(this.#election, {
+      ...(d.askPeriod !== undefined ? { askPeriodMs: d.askPeriod } : {}),
+      ...(d.electionTimeout !== undefined ? { electionTimeoutMs: d.electionTimeout } : {}),
+    });
+    if (d.tiltTrigger !== undefined) this.#tiltTriggerMs = d.tiltTrigger;
+    if (d.tiltPeriod !== undefined) this.#tiltPeriodMs = d.tiltPeriod;
+    for (const entry of this.#masters.values()) this.#rebuild(entry, true);
+    for (const [runid, peer] of [...this.#peers]) {
+      this.#destroyLink(peer.link);
+      this.#peers.delete(runid);
+    }
+    this.#syncPeers();
   }
 
   // ------------------------------------------------------------------ links and health
@@ -944,6 +991,10 @@ export class SentinelCore {
       }
       case "failover":
         this.#failover(token, command.name);
+        return;
+      case "set-timings":
+        this.#setTimings(command.timings);
+        this.#reply(token, NO_RESULT_ACTION);
         return;
       case "flushconfig":
         this.#persist();

@@ -1,7 +1,7 @@
 import type { SentinelConfig } from "@sentinel-kit/config-store";
 import type { Address, HelloDraft, PublishTarget } from "@sentinel-kit/gossip";
 import type { ConnectionKind, PingReply } from "@sentinel-kit/health-monitor";
-import type { ActionResult, GlobalConfigChange, IsMasterDownReply, MasterOptionChange } from "../commands/view.js";
+import type { ActionResult, DebugTimings, GlobalConfigChange, IsMasterDownReply, MasterOptionChange } from "../commands/view.js";
 
 /**
  * A link the core asked the runtime to create. Numbers are never reused, so a reply that
@@ -82,6 +82,12 @@ export type MutationCommand =
       readonly type: "failover";
       /** Master name. */
       readonly name: string;
+    }
+  | {
+      /** SENTINEL DEBUG with pairs: new timing parameters. */
+      readonly type: "set-timings";
+      /** The parameters given, ms. */
+      readonly timings: Partial<DebugTimings>;
     }
   | {
       /** SENTINEL FLUSHCONFIG. */

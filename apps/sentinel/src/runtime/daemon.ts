@@ -379,6 +379,7 @@ export class SentinelDaemon {
     setDebugTimings: (changes) => {
       this.#debug = { ...this.#debug, ...changes };
       this.#scripts.setTimings({ maxRuntime: this.#debug.scriptMaxRuntime, retryDelay: this.#debug.scriptRetryDelay });
+      void this.#request({ type: "set-timings", timings: changes });
     },
     simulateFailure: (flags) => {
       this.#simulateFailure = flags;
