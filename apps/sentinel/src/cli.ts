@@ -5,7 +5,7 @@ import { Command } from "commander";
 import { ConfigError, ConfigNotWritableError, strerror } from "@sentinel-kit/config-store";
 import { AclConfigError } from "./acl/index.js";
 import { formatRedisLogLine } from "./runtime/logger.js";
-import { SentinelDaemon, type CommandDispatcher } from "./runtime/daemon.js";
+import { ListenError, SentinelDaemon, type CommandDispatcher } from "./runtime/daemon.js";
 
 /** The package version, printed by `--version`. */
 export const SENTINEL_KIT_VERSION = "0.1.0";
@@ -169,7 +169,14 @@ export async function runSentinel(argv: readonly string[], dispatch?: CommandDis
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
-  await daemon.start();
+  try {
+    await daemon.start();
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    for (const line of error.message.split("\n")) logNow(line);
+    await daemon.close();
+    return 1;
+  }
   const code = await exited;
   if (pidfile !== "") {
     try {

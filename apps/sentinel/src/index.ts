@@ -19,7 +19,7 @@ export type {
   MutationCommand,
   Random,
 } from "./core/types.js";
-export { SentinelDaemon, type CommandDispatcher, type SentinelDaemonOptions } from "./runtime/daemon.js";
+export { ListenError, SentinelDaemon, type CommandDispatcher, type SentinelDaemonOptions } from "./runtime/daemon.js";
 export { RedisLog, formatRedisLogLine, redisLogTime, type LogVerbosity } from "./runtime/logger.js";
 export { REDIS_DEBUG_TIMINGS, globalConfigView, masterView, type PendingOf } from "./runtime/view.js";
 export { SENTINEL_KIT_VERSION, UsageError, parseArgs, runSentinel, type ParsedArgs } from "./cli.js";

@@ -1,6 +1,7 @@
 // The daemon behaves as a process the way redis-sentinel does: relative config path,
 // directives from the command line, `dir`, PING soon after start, SIGTERM flushes and exits 0.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,4 +37,30 @@ it("runs on a relative config path with --port, moves to `dir`, answers PING, fl
   expect(saved).toContain(`port ${port}`);
   expect(output).toContain("Received SIGTERM scheduling shutdown...");
   expect(output).toContain("+monitor master mymaster 127.0.0.1");
+}, 30_000);
+
+it("listens on every bind address, and exits 1 with Redis's message when the port is taken", async () => {
+  requireDist();
+  const root = mkdtempSync(join(tmpdir(), "sentinel-kit-bind-"));
+  const port = await freePort();
+  writeFileSync(join(root, "sentinel.conf"), `port ${port}\nbind 127.0.0.1 -::1\nsentinel monitor mymaster 127.0.0.1 ${await freePort()} 2\n`);
+  const child = spawn(process.execPath, [BIN, join(root, "sentinel.conf")], { stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  try {
+    await waitFor(() => pingOnce("127.0.0.1", port, 100), { timeoutMs: 5000, intervalMs: 10, what: "PONG on 127.0.0.1" });
+    // ::1 is optional ("-"): answered when the machine has IPv6 loopback.
+    const v6 = await pingOnce("::1", port, 200);
+    const hasV6 = await new Promise<boolean>((resolve) => {
+      const probe = createServer().once("error", () => resolve(false));
+      probe.listen({ port: 0, host: "::1" }, () => probe.close(() => resolve(true)));
+    });
+    expect(v6).toBe(hasV6);
+    const second = spawnSync(process.execPath, [BIN, join(root, "sentinel.conf"), "--bind", "127.0.0.1"], { encoding: "utf8", timeout: 10_000 });
+    expect(second.status).toBe(1);
+    expect(second.stdout).toContain(`Could not create server TCP listening socket 127.0.0.1:${port}`);
+    expect(second.stdout).toContain(`Failed listening on port ${port} (TCP), aborting.`);
+  } finally {
+    child.kill("SIGTERM");
+  }
+  expect(await exited).toBe(0);
 }, 30_000);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { accessSync, constants } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
 import type { FastConfirmationOptions } from "@sentinel-kit/failover-planner";
 import { FileConfigStore, SentinelConfigFile, strerror, writeFileAtomic, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
 import { helloPayload } from "@sentinel-kit/gossip";
@@ -112,6 +113,12 @@ export class SentinelDaemon {
   readonly #server: RespServer;
   readonly #scripts: ScriptRunner;
   readonly #acl: AclGate;
+  // One RespServer (one client table, one pub/sub registry) on the first listening socket;
+  // the sockets of the other `bind` addresses hand their connections to it.
+  readonly #net: Server = createServer({ allowHalfOpen: true });
+  readonly #extraListeners: Server[] = [];
+  readonly #bind: readonly string[];
+  readonly #port: number;
   readonly #startedAt = Date.now();
   readonly #serverRunId = randomBytes(20).toString("hex");
   #loglevel: LogLevelName;
@@ -127,6 +134,8 @@ export class SentinelDaemon {
   private constructor(options: SentinelDaemonOptions, file: SentinelConfigFile, config: SentinelConfig, log: RedisLog, users: AclUsers) {
     this.#options = options;
     this.#acl = new AclGate(users, new AclLog());
+    this.#bind = config.server.bind;
+    this.#port = config.server.port;
     this.#file = file;
     this.#log = log;
     this.#loglevel = config.server.loglevel;
@@ -156,8 +165,7 @@ export class SentinelDaemon {
           }
         : {}),
       hello: (client) => helloFields(client, { version: "7.0.15", mode: "sentinel" }),
-      host: bindHost(config.server.bind),
-      port: config.server.port,
+      server: this.#net,
       onConnect: () => {
         this.#stats.connections++;
       },
@@ -220,6 +228,7 @@ export class SentinelDaemon {
 
   /** Starts serving and monitoring; resolves once the port is open. */
   async start(): Promise<void> {
+    await this.#listen();
     const address = await this.#server.listen();
     this.#listenPort = address.port;
     this.#log.log("warning", `Sentinel ID is ${this.#core.myid}`);
@@ -243,6 +252,7 @@ export class SentinelDaemon {
       slot.link.destroy();
     }
     this.#links.clear();
+    for (const extra of this.#extraListeners) extra.close();
     await this.#server.close({ timeoutMs: 500 });
     this.#log.log("warning", "Sentinel is now ready to exit, bye bye...");
     this.#log.close();
@@ -274,6 +284,39 @@ export class SentinelDaemon {
       },
       clients: () => server.clients(),
     };
+  }
+
+  /**
+   * Listens on every `bind` address as Redis does: `*` is every IPv4 address, `::*` every
+   * IPv6 one, and a leading `-` makes an address optional (skipped when it cannot be bound).
+   */
+  async #listen(): Promise<void> {
+    let port = this.#port;
+    for (const entry of this.#bind.length === 0 ? ["*"] : this.#bind) {
+      const optional = entry.startsWith("-");
+      const name = optional ? entry.slice(1) : entry;
+      const host = name === "*" ? "0.0.0.0" : name === "::*" ? "::" : name;
+      const server = this.#net.listening ? createServer({ allowHalfOpen: true }) : this.#net;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen({ port, host, ipv6Only: host.includes(":") }, () => {
+            server.off("error", reject);
+            resolve();
+          });
+        });
+      } catch (error) {
+        if (optional) continue;
+        throw new ListenError(name, this.#port, error);
+      }
+      const bound = server.address();
+      if (bound !== null && typeof bound !== "string") port = bound.port;
+      if (server !== this.#net) {
+        server.on("connection", (socket) => this.#net.emit("connection", socket));
+        this.#extraListeners.push(server);
+      }
+    }
+    if (!this.#net.listening) throw new ListenError(this.#bind.join(" "), this.#port, new Error("no address could be bound"));
   }
 
   // processCommand's order: the ACL check, then the command (the ACL command itself is
@@ -579,10 +622,20 @@ function actionOf(result: CommandResult): ActionResult {
   return result.type === "action" ? result.result : { ok: true };
 }
 
-/** The address to listen on: the first `bind` entry (`*` is every IPv4 address). */
-function bindHost(bind: readonly string[]): string {
-  const first = bind[0]?.replace(/^-/, "");
-  if (first === undefined || first === "*") return "0.0.0.0";
-  if (first === "::*") return "::";
-  return first;
+/** A `bind` address could not be listened on: Redis logs it and exits. */
+export class ListenError extends Error {
+  /** Always `ListenError`. */
+  override readonly name = "ListenError";
+  /** The address as configured. */
+  readonly address: string;
+  /** The port. */
+  readonly port: number;
+
+  /** Builds the error with Redis's text. */
+  constructor(address: string, port: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Warning: Could not create server TCP listening socket ${address}:${port}: ${reason}\nFailed listening on port ${port} (TCP), aborting.`, { cause });
+    this.address = address;
+    this.port = port;
+  }
 }
