@@ -782,11 +782,20 @@ describe("our dispatcher parses mutations like redis-sentinel 7.0.15", () => {
       };
       await fc.assert(
         fc.asyncProperty(mutation, fc.constantFrom<RespVersion>(2, 3), async (argv, version) => {
-          const now = Date.now();
-          const view = await mirrorView(now, pair[0]);
-          ctx = { view, actions: recording, now, client: view.clients()[0] as RespClientContext };
-          const [real, ours] = await both(version, argv, pair);
-          expect(JSON.stringify(shape(ours, true))).toBe(JSON.stringify(shape(real, true)));
+          // Its unreachable master may go down (or fail to fail over) between the mirror and
+          // the command: a read-only command that differs is asked again on a fresh mirror.
+          const readOnly = argv[1] === "MASTER" || argv[1] === "CKQUORUM" || (argv[1] === "CONFIG" && argv[2] === "GET") || argv.length === 2;
+          let mismatch = "";
+          for (let attempt = 0; attempt < (readOnly ? 3 : 1); attempt++) {
+            const now = Date.now();
+            const view = await mirrorView(now, pair[0]);
+            ctx = { view, actions: recording, now, client: view.clients()[0] as RespClientContext };
+            const [real, ours] = await both(version, argv, pair);
+            const [a, b] = [JSON.stringify(shape(real, true)), JSON.stringify(shape(ours, true))];
+            mismatch = a === b ? "" : `real: ${a}\nours: ${b}`;
+            if (mismatch === "") break;
+          }
+          expect(mismatch).toBe("");
         }),
         { numRuns: Number(process.env.SENTINEL_FUZZ_RUNS ?? 300), seed: Number(process.env.SENTINEL_FUZZ_SEED ?? 20260602) },
       );
