@@ -2,6 +2,7 @@ import { newMasterConfig, type MasterConfig, type SentinelConfig } from "@sentin
 import {
   createFailoverPlanner,
   currentMasterAddress,
+  mapCommand,
   selectReplica,
   type FailoverPlanner,
   type FastConfirmationOptions,
@@ -458,7 +459,7 @@ export class SentinelCore {
         this.#fx.push({
           type: "send",
           link: inst.link,
-          command: effect.command.split(" "),
+          command: this.#renamed(inst.link, effect.command.split(" ")),
           expect: effect.command === "PING" ? { kind: "ping" } : effect.command === "INFO" ? { kind: "info" } : { kind: "none" },
         });
         return;
@@ -475,6 +476,15 @@ export class SentinelCore {
         return;
       }
     }
+  }
+
+  /** `sentinelInstanceMapCommand`: a master's `rename-command` applies to it and its replicas. */
+  #renamed(link: LinkId, command: readonly string[]): string[] {
+    const master = this.#links.get(link)?.master;
+    const renamed = master == null ? undefined : this.#masters.get(master)?.config.renamedCommands;
+    const [name = "", ...rest] = command;
+    if (renamed === undefined || renamed.length === 0) return [name, ...rest];
+    return [mapCommand(Object.fromEntries(renamed.map((r) => [r.command, r.renamed])), name), ...rest];
   }
 
   #replicaDetails(entry: MasterEntry, address: Address): InstanceDetails {
@@ -752,7 +762,7 @@ export class SentinelCore {
           : entry?.replicas.get(formatAddress(target.address.host, target.address.port))?.link;
     }
     if (link === undefined) this.#gossip.published(target, false, this.#now);
-    else this.#fx.push({ type: "publish-hello", link, target, hello: effect.hello });
+    else this.#fx.push({ type: "publish-hello", link, target, hello: effect.hello, command: this.#renamed(link, ["PUBLISH"])[0] ?? "PUBLISH" });
   }
 
   // ------------------------------------------------------------------ election

@@ -271,6 +271,8 @@ export type CoreEffect =
       readonly target: PublishTarget;
       /** The hello. */
       readonly hello: HelloDraft;
+      /** `PUBLISH`, or its new name under the master's `rename-command`. */
+      readonly command: string;
     }
   | {
       /** Rewrite sentinel.conf with this state; everything after waits for it. */

@@ -589,7 +589,7 @@ export class SentinelDaemon {
       return;
     }
     const payload = helloPayload(effect.hello, local ?? "");
-    slot.link.publish(HELLO_CHANNEL, payload).then(
+    slot.link.command([effect.command, HELLO_CHANNEL, payload]).then(
       () => this.#feed({ type: "hello-published", target, ok: true }),
       () => this.#feed({ type: "hello-published", target, ok: false }),
     );
