@@ -966,6 +966,28 @@ describe("ACL with one user and no ACL file (acl.c aclCommand)", () => {
     expect(run("acl", "load")).toMatchObject({ kind: "error", value: expect.stringMatching(/^ERR This Redis instance is not configured to use an ACL file/) });
   });
 
+  it("describes the one user: LIST and GETUSER with nopass, or with requirepass's SHA-256 (as redis-sentinel showed for 'secret')", () => {
+    const open = setup();
+    expect(resp2(open.run("acl", "list") as RespValue)).toBe("*1\r\n$34\r\nuser default on nopass ~* &* +@all\r\n");
+    expect(resp3(open.run("acl", "getuser", "default") as RespValue).startsWith("%6\r\n$5\r\nflags\r\n~2\r\n$2\r\non\r\n$6\r\nnopass\r\n")).toBe(true);
+    expect(open.run("acl", "getuser", "Default")).toEqual({ kind: "null" });
+    const hash = "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b";
+    const locked = setup({ config: { ...view().config, requirepass: "secret" } });
+    expect(locked.run("acl", "list")).toEqual({ kind: "array", value: [{ kind: "bulk", value: Buffer.from(`user default on #${hash} ~* &* +@all`) }] });
+    expect(field(locked.run("acl", "getuser", "default") as RespValue, "commands")).toBe("+@all");
+    expect(resp2(locked.run("acl", "getuser", "default") as RespValue)).toContain(`$9\r\npasswords\r\n*1\r\n$64\r\n${hash}\r\n`);
+  });
+
+  it("DRYRUN looks the command up and checks its arity, default being allowed everything", () => {
+    const { run } = setup();
+    expect(run("acl", "dryrun", "default", "ping", "a", "b")).toEqual({ kind: "simple", value: "OK" });
+    expect(run("acl", "dryrun", "default", "Sentinel", "MASTERS")).toEqual({ kind: "simple", value: "OK" });
+    expect(run("acl", "dryrun", "default", "sentinel", "masters", "x")).toEqual({ kind: "error", value: "ERR wrong number of arguments for 'sentinel|masters' command" });
+    expect(run("acl", "dryrun", "default", "sentinel", "foo")).toEqual({ kind: "error", value: "ERR Command 'sentinel' not found" });
+    expect(run("acl", "dryrun", "default", "get", "k")).toEqual({ kind: "error", value: "ERR Command 'get' not found" });
+    expect(run("acl", "dryrun", "bob", "ping")).toEqual({ kind: "error", value: "ERR User 'bob' not found" });
+  });
+
   it("generates ceil(bits / 4) hex characters, 64 by default, refusing bad sizes", () => {
     const { run } = setup();
     const pass = (bits?: string) => {

@@ -1,14 +1,15 @@
 /**
  * The part of ACL (Redis 7.0.15's `aclCommand`) that holds for a server with one user,
- * `default`, and no ACL file, which is what resp-protocol's RespServer offers: HELP, CAT,
- * GENPASS, WHOAMI, USERS, DELUSER, LOAD and SAVE answer as Redis does there. The others
- * (SETUSER, GETUSER, LIST, LOG, DRYRUN) need Redis's ACL engine and say so.
+ * `default` (all commands, keys and channels; `requirepass` as its password, or `nopass`),
+ * and no ACL file, which is what resp-protocol's RespServer offers: HELP, CAT, GENPASS,
+ * WHOAMI, USERS, LIST, GETUSER, DRYRUN, DELUSER, LOAD and SAVE answer as Redis does there.
+ * SETUSER and LOG need Redis's ACL engine and its log of refusals, and say so.
  *
  * @module
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { resp, type RespValue } from "@sentinel-kit/resp-protocol";
-import { commandTable } from "./command-table.js";
+import { arityAccepts, commandTable } from "./command-table.js";
 import { helpReply } from "./help.js";
 import { parseLongLong, subcommandSyntaxError } from "./parse.js";
 import type { CommandContext } from "./view.js";
@@ -95,6 +96,42 @@ function genpass(args: readonly string[]): RespValue {
   return resp.bulk(randomBytes(Math.ceil(chars / 2)).toString("hex").slice(0, chars));
 }
 
+function passwordHash(ctx: CommandContext): string | null {
+  const pass = ctx.view.config.requirepass;
+  return pass === undefined || pass === "" ? null : createHash("sha256").update(pass).digest("hex");
+}
+
+function listReply(ctx: CommandContext): RespValue {
+  const hash = passwordHash(ctx);
+  return resp.bulkStrings([`user default on ${hash === null ? "nopass" : `#${hash}`} ~* &* +@all`]);
+}
+
+function getuserReply(ctx: CommandContext, user: string): RespValue {
+  if (user !== "default") return resp.null();
+  const hash = passwordHash(ctx);
+  return resp.map([
+    [resp.bulk("flags"), resp.set(hash === null ? [resp.bulk("on"), resp.bulk("nopass")] : [resp.bulk("on")])],
+    [resp.bulk("passwords"), resp.bulkStrings(hash === null ? [] : [hash])],
+    [resp.bulk("commands"), resp.bulk("+@all")],
+    [resp.bulk("keys"), resp.bulk("~*")],
+    [resp.bulk("channels"), resp.bulk("&*")],
+    [resp.bulk("selectors"), resp.array([])],
+  ]);
+}
+
+// `default` may run every command, so DRYRUN only looks the command up and checks its arity.
+function dryrunReply(args: readonly string[]): RespValue {
+  const [user = "", name = "", ...rest] = args;
+  if (user !== "default") return resp.error(`ERR User '${user}' not found`);
+  const entry = commandTable().commands.get(name.toLowerCase());
+  if (entry === undefined) return resp.error(`ERR Command '${name}' not found`);
+  // lookupCommand: a container with arguments resolves to its subcommand, or to nothing.
+  const target = entry.subcommands.size > 0 && rest.length > 0 ? entry.subcommands.get((rest[0] ?? "").toLowerCase()) : entry;
+  if (target === undefined) return resp.error(`ERR Command '${name}' not found`);
+  if (!arityAccepts(target.arity, rest.length + 1)) return resp.error(`ERR wrong number of arguments for '${target.fullName}' command`);
+  return resp.simple("OK");
+}
+
 /**
  * Runs `ACL <subcommand> <args...>` whose arity the dispatcher already checked.
  *
@@ -113,6 +150,12 @@ export function aclSubcommand(sub: string, args: readonly string[], ctx: Command
       return resp.bulk(ctx.client.user ?? "default");
     case "users":
       return resp.bulkStrings(["default"]);
+    case "list":
+      return listReply(ctx);
+    case "getuser":
+      return getuserReply(ctx, args[0] ?? "");
+    case "dryrun":
+      return dryrunReply(args);
     case "deluser":
       if (args.some((u) => u === "default")) return resp.error("ERR The 'default' user cannot be removed");
       return resp.integer(0);
