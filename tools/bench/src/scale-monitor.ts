@@ -32,7 +32,6 @@ const ANNOUNCE_PORT = 26379;
 const READY_POLL_MS = 100;
 
 interface Watched {
-  readonly name: string;
   readonly monitor: HealthMonitor;
   readonly link: InstanceLink;
   subscribed: boolean;
@@ -150,7 +149,7 @@ for (const [i, port] of ports.entries()) {
   monitor.start();
   const link = monitor.instances()[0]?.link;
   if (link === undefined) throw new Error(`no link to ${name}`);
-  const entry: Watched = { name, monitor, link, subscribed: false };
+  const entry: Watched = { monitor, link, subscribed: false };
   link.onEvent((event) => {
     if (event.type === "subscribed") entry.subscribed = true;
     else if (event.type === "closed" && event.connection === "pubsub") entry.subscribed = false;

@@ -2,7 +2,9 @@
 // redis-sentinel watch the same N real redis-servers (200 by default) at Redis's default
 // timings; after a warm-up, the CPU time and RSS of both are read from /proc over the same
 // window (60 s by default). Goal (issue 4): our CPU at most 2x redis-sentinel's, RSS under
-// 150 MB.
+// 150 MB. The two name the masters differently (mN and kN), so each reads the other's hellos
+// and drops them as being about an unknown master, and neither treats the other as a peer
+// (which would add sentinel links and hello targets to one side only).
 //
 //   pnpm bench scale [--masters N] [--seconds S] [--warmup S] [--link ioredis|lean] [--tick-ms N] [--cpu-prof DIR]
 //   SCALE_SECONDS=15 pnpm bench scale      (a quick check)
