@@ -1,8 +1,8 @@
 // The daemon as a library: the pure core, the runtime that carries its effects out, and the
 // command line. The executable is bin/sentinel-kit.js.
+export { parseRoleReply } from "./core/role-reply.js";
 export {
   SentinelCore,
-  parseRoleReply,
   type InstanceEntry,
   type MasterEntry,
   type PeerEntry,

@@ -11,8 +11,6 @@ import {
   type MasterView as PlannerMasterView,
   type PlannerEffect,
   type PlannerInput,
-  type ReplicaView as PlannerReplicaView,
-  type RoleReply,
 } from "@sentinel-kit/failover-planner";
 import { Gossip, isIpLiteral, sameAddress, type Address, type GossipEffect } from "@sentinel-kit/gossip";
 import {
@@ -52,8 +50,11 @@ import {
   type ElectionStep,
 } from "@sentinel-kit/raft-election";
 import { globMatch } from "@sentinel-kit/resp-protocol";
-import { clientReconfigScriptCall, notificationScriptCall } from "../scripts/index.js";
+import { clientReconfigScriptCall, notificationScriptCall } from "../scripts/script-args.js";
 import type { DebugTimings, GlobalConfigChange, MasterOptionChange } from "../commands/view.js";
+import { ctime } from "./ctime.js";
+import { replicaView } from "./planner-view.js";
+import { parseRoleReply } from "./role-reply.js";
 import type {
   CommandResult,
   CoreEffect,
@@ -1228,59 +1229,4 @@ export class SentinelCore {
     if (this.#lastTick !== null) at = Math.min(at, this.#lastTick + TILT_CHECK_PERIOD_MS);
     return Number.isFinite(at) ? Math.max(at, this.#now) : null;
   }
-}
-
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** `ctime(3)` without its newline, as Redis prints the next failover time: `Wed Nov 25 09:27:10 2026`. */
-function ctime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number): string => String(n).padStart(2, "0");
-  const day = String(d.getDate()).padStart(2, " ");
-  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${day} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${d.getFullYear()}`;
-}
-
-/** What the planner needs of one replica, from its health snapshot. */
-function replicaView(inst: InstanceEntry): PlannerReplicaView {
-  const s = inst.health.snapshot();
-  return {
-    addr: inst.address,
-    runId: s.runId ?? null,
-    sDown: s.sdown,
-    oDown: false,
-    sDownSince: s.sdownSince ?? 0,
-    oDownSince: 0,
-    disconnected: s.disconnected,
-    lastAvailTime: s.lastAvailTime,
-    infoRefresh: s.infoRefresh ?? 0,
-    priority: s.slavePriority,
-    replOffset: s.slaveReplOffset,
-    masterLinkDownTime: s.masterLinkDownTimeMs,
-    role: s.roleReported ?? "unknown",
-    roleReportedTime: s.roleReportedTime,
-    masterHost: s.slaveMasterHost ?? null,
-    masterPort: s.slaveMasterPort,
-    masterLinkUp: s.slaveMasterLinkStatus === "up",
-    confChangeTime: s.slaveConfChangeTime,
-  };
-}
-
-function text(value: unknown): string | null {
-  if (typeof value === "string") return value;
-  if (Buffer.isBuffer(value)) return value.toString("latin1");
-  return null;
-}
-
-/** Reads a ROLE reply: `[master, offset, replicas]` or `[slave, host, port, state, offset]`. */
-export function parseRoleReply(value: unknown): RoleReply | null {
-  if (!Array.isArray(value) || value.length === 0) return null;
-  const role = text(value[0]);
-  if (role === "master") return { role: "master" };
-  if (role !== "slave") return null;
-  const host = text(value[1]);
-  const port = Number(value[2]);
-  const state = text(value[3]);
-  if (host === null || !Number.isInteger(port)) return null;
-  return { role: "slave", masterHost: host, masterPort: port, linkUp: state === "connected" };
 }
