@@ -8,6 +8,7 @@ import { connect, type Socket } from "node:net";
 import { RespDecoder, encodeCommand, type RespValue } from "@sentinel-kit/resp-protocol";
 import { redisCli, startRedis, startRedisSentinel, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
 import fc from "fast-check";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConf, startDaemon, type Daemon } from "./harness/processes.js";
 
@@ -271,11 +272,29 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
       ["SENTINEL", "MONITOR", "hex", "0x7f.0.0.2", "2", "1"],
       ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "short"],
       ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "hex"],
+      ["SENTINEL", "RESET", "sh*"],
       ["SENTINEL", "REMOVE", "short"],
       ["SENTINEL", "REMOVE", "hex"],
       ["SENTINEL", "MASTERS"],
+      // The event shows auth-pass as ******.
+      ["SENTINEL", "SET", "mymaster", "auth-pass", "hunter2", "auth-pass", ""],
       ["SENTINEL", "SET", "mymaster", "quorum", "2", "parallel-syncs", "1", "failover-timeout", "180000"],
     ];
+    // The events these commands publish (SPEC §3), on both sides, in order.
+    const channels = new Set(["+set", "+monitor", "-monitor", "+reset-master"]);
+    const listeners = await Promise.all(
+      [realPort, oursPort].map(async (port) => {
+        const sub = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        sub.on("error", () => undefined);
+        const events: string[] = [];
+        sub.on("pmessage", (_p: string, channel: string, message: string) => {
+          if (channels.has(channel)) events.push(`${channel} ${message}`);
+        });
+        await sub.connect();
+        await sub.psubscribe("*");
+        return { sub, events };
+      }),
+    );
     const mismatches: string[] = [];
     for (const step of steps) {
       let [real, ours] = await cliBoth(step);
@@ -284,6 +303,16 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
       if (JSON.stringify(real) !== JSON.stringify(ours)) mismatches.push(`${step.join(" ")}\n--- redis-sentinel\n${real.join("\n")}\n--- sentinel-kit\n${ours.join("\n")}`);
     }
     expect(mismatches).toEqual([]);
+    const [realEvents, ourEvents] = listeners.map((l) => l.events);
+    // One event per option set, per master added, reset or removed: 15 in all.
+    await waitFor(() => realEvents?.length === 15 && ourEvents?.length === 15, {
+      timeoutMs: 5000,
+      what: "both sentinels' events",
+      detail: () => JSON.stringify({ realEvents, ourEvents }, null, 1),
+    });
+    expect(ourEvents).toEqual(realEvents);
+    expect(realEvents).toContain(`+set master mymaster 127.0.0.1 ${processes[0]?.port} auth-pass ******`);
+    for (const l of listeners) l.sub.disconnect();
   });
 
   it("votes alike when asked for a vote in a new epoch (the vote is on disk before the reply)", async () => {
