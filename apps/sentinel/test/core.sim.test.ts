@@ -211,4 +211,17 @@ describe("failover in a simulated world", () => {
     expect(Math.max(...refreshed())).toBeLessThan(400);
     expect(sim.sentinels[0]!.core.gossip.sentinelsOf("mymaster")).toHaveLength(2);
   });
+
+  it("SENTINEL CONFIG SET announce-ip reaches the next hellos; peers follow the address (SPEC §4.5)", () => {
+    const sim = world(29);
+    const set = sim.command(0, { type: "config-set", changes: [{ option: "announce-ip", value: "10.9.9.9" }] });
+    sim.run(5);
+    expect(set()).toEqual({ type: "action", result: { ok: true } });
+    expect(sim.sentinels[0]!.saved.announceIp).toBe("10.9.9.9");
+    sim.run(3000);
+    const myid = sim.sentinels[0]!.core.myid;
+    for (const i of [1, 2]) {
+      expect(sim.sentinels[i]!.core.gossip.peers.get(myid)?.address.host).toBe("10.9.9.9");
+    }
+  });
 });

@@ -763,7 +763,16 @@ export class SentinelCore {
           : entry?.replicas.get(formatAddress(target.address.host, target.address.port))?.link;
     }
     if (link === undefined) this.#gossip.published(target, false, this.#now);
-    else this.#fx.push({ type: "publish-hello", link, target, hello: effect.hello, command: this.#renamed(link, ["PUBLISH"])[0] ?? "PUBLISH" });
+    else {
+      // announce-ip and announce-port as they are now (SENTINEL CONFIG SET applies at once).
+      const c = this.#config;
+      const hello = {
+        ...effect.hello,
+        sentinelIp: c.announceIp !== undefined && c.announceIp !== "" ? c.announceIp : null,
+        sentinelPort: c.announcePort !== 0 ? c.announcePort : c.server.port,
+      };
+      this.#fx.push({ type: "publish-hello", link, target, hello, command: this.#renamed(link, ["PUBLISH"])[0] ?? "PUBLISH" });
+    }
   }
 
   // ------------------------------------------------------------------ election
