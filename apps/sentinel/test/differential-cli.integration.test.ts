@@ -338,5 +338,10 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
     const [real, ours] = await cliBoth(["INFO"]);
     const keyOf = (l: string) => (l.startsWith("master0:") ? l : l.split(":")[0]);
     expect(ours.map(keyOf)).toEqual(real.map(keyOf));
+    // Facts about the machine and the mode, the same for two processes on one host.
+    const same = ["redis_version", "redis_mode", "os", "arch_bits", "multiplexing_api", "process_supervised", "tcp_port", "configured_hz", "maxclients", "sentinel_masters"];
+    const values = (lines: string[]) => lines.filter((l) => same.includes(l.split(":")[0] ?? ""));
+    expect(values(ours)).toEqual(values(real));
+    expect(values(real)).toHaveLength(same.length);
   });
 });
