@@ -1,14 +1,14 @@
 /**
  * The command dispatcher of the daemon's RESP server: every command Redis 7.0.15 answers in
  * sentinel mode except HELLO, AUTH and the SUBSCRIBE family, which resp-protocol's RespServer
- * answers itself. Before running a command it checks, as `processCommand` does, that the
- * command exists, that a container's subcommand exists, and the arity from Redis's own
- * command table, with Redis's error texts word for word (SPEC §1.1, §1.2, §1.4).
+ * answers itself, and ACL, which the daemon answers from its user table (src/acl). Before
+ * running a command it checks, as `processCommand` does, that the command exists, that a
+ * container's subcommand exists, and the arity from Redis's own command table, with Redis's
+ * error texts word for word (SPEC §1.1, §1.2, §1.4).
  *
  * @module
  */
 import { arityErrorReply, resp, unknownCommandReply, type RespValue } from "@sentinel-kit/resp-protocol";
-import { aclSubcommand } from "./acl-command.js";
 import { clientSubcommand } from "./client-command.js";
 import { commandSubcommand } from "./command-command.js";
 import { arityAccepts, commandTable } from "./command-table.js";
@@ -130,10 +130,9 @@ export function dispatchCommand(rawName: Buffer | string, args: readonly Buffer[
       return clientSubcommand(sub ?? "", rest, ctx, text[0] ?? "");
     case "command":
       return commandSubcommand(sub, rest);
-    case "acl":
-      return aclSubcommand(sub ?? "", rest, ctx, text[0] ?? "");
     default:
-      // HELLO, AUTH and the (P)(UN)SUBSCRIBE family are answered by the RESP server itself.
-      return resp.error(`ERR ${name.toUpperCase()} is answered by the RESP server, not the command layer`);
+      // HELLO, AUTH and the (P)(UN)SUBSCRIBE family are answered by the RESP server itself,
+      // ACL by the daemon's user table (src/acl).
+      return resp.error(`ERR ${name.toUpperCase()} is answered by the RESP server or the ACL engine, not the command layer`);
   }
 }

@@ -231,11 +231,6 @@ export interface SentinelGlobalConfig {
   readonly loglevel: LogLevelName;
   /** `deny-scripts-reconfig` (SENTINEL SET refuses script changes while true). */
   readonly denyScriptsReconfig: boolean;
-  /**
-   * `requirepass`, the password of the `default` user for inbound AUTH; absent or empty when
-   * none. ACL LIST and ACL GETUSER show its SHA-256, as Redis does, never the password.
-   */
-  readonly requirepass?: string;
 }
 
 /** Which crashes SENTINEL SIMULATE-FAILURE armed. */
