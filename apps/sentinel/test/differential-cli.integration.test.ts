@@ -296,23 +296,26 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
       }),
     );
     const mismatches: string[] = [];
-    for (const step of steps) {
-      let [real, ours] = await cliBoth(step);
-      // Redis lists masters in its dict's order, which is random per process.
-      if (step[0] === "ROLE") [real, ours] = [[...real].sort(), [...ours].sort()];
-      if (JSON.stringify(real) !== JSON.stringify(ours)) mismatches.push(`${step.join(" ")}\n--- redis-sentinel\n${real.join("\n")}\n--- sentinel-kit\n${ours.join("\n")}`);
+    try {
+      for (const step of steps) {
+        let [real, ours] = await cliBoth(step);
+        // Redis lists masters in its dict's order, which is random per process.
+        if (step[0] === "ROLE") [real, ours] = [[...real].sort(), [...ours].sort()];
+        if (JSON.stringify(real) !== JSON.stringify(ours)) mismatches.push(`${step.join(" ")}\n--- redis-sentinel\n${real.join("\n")}\n--- sentinel-kit\n${ours.join("\n")}`);
+      }
+      expect(mismatches).toEqual([]);
+      const [realEvents, ourEvents] = listeners.map((l) => l.events);
+      // One event per option set, per master added, reset or removed: 15 in all.
+      await waitFor(() => realEvents?.length === 15 && ourEvents?.length === 15, {
+        timeoutMs: 5000,
+        what: "both sentinels' events",
+        detail: () => JSON.stringify({ realEvents, ourEvents }, null, 1),
+      });
+      expect(ourEvents).toEqual(realEvents);
+      expect(realEvents).toContain(`+set master mymaster 127.0.0.1 ${processes[0]?.port} auth-pass ******`);
+    } finally {
+      for (const l of listeners) l.sub.disconnect();
     }
-    expect(mismatches).toEqual([]);
-    const [realEvents, ourEvents] = listeners.map((l) => l.events);
-    // One event per option set, per master added, reset or removed: 15 in all.
-    await waitFor(() => realEvents?.length === 15 && ourEvents?.length === 15, {
-      timeoutMs: 5000,
-      what: "both sentinels' events",
-      detail: () => JSON.stringify({ realEvents, ourEvents }, null, 1),
-    });
-    expect(ourEvents).toEqual(realEvents);
-    expect(realEvents).toContain(`+set master mymaster 127.0.0.1 ${processes[0]?.port} auth-pass ******`);
-    for (const l of listeners) l.sub.disconnect();
   });
 
   it("votes alike when asked for a vote in a new epoch (the vote is on disk before the reply)", async () => {
