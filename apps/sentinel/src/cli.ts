@@ -164,7 +164,7 @@ export async function runSentinel(argv: readonly string[], dispatch?: CommandDis
     }
   }
   const onSignal = (signal: NodeJS.Signals): void => {
-    logNow(`Received ${signal} scheduling shutdown...`);
+    daemon.log("warning", `Received ${signal} scheduling shutdown...`);
     void daemon.stop().then(() => exit(0));
   };
   process.once("SIGTERM", onSignal);

@@ -27,7 +27,7 @@ import { AclConfigError, AclGate, AclLog, AclUsers, aclCommand } from "../acl/in
 import { clientInfoLine } from "../commands/client-command.js";
 import { dispatchCommand } from "../commands/dispatch.js";
 import { SentinelCore } from "../core/sentinel-core.js";
-import type { CommandResult, CoreEffect, CoreEvent, LinkId, MutationCommand } from "../core/types.js";
+import type { CommandResult, CoreEffect, CoreEvent, CoreLogLevel, LinkId, MutationCommand } from "../core/types.js";
 import { RedisLog, type LogVerbosity } from "./logger.js";
 import { ScriptRunner, checkScriptSet } from "../scripts/index.js";
 import { REDIS_DEBUG_TIMINGS, globalConfigView, masterView } from "./view.js";
@@ -219,6 +219,11 @@ export class SentinelDaemon {
     this.#stopped = true;
     await this.#server.close({ timeoutMs: 0 });
     this.#log.close();
+  }
+
+  /** Writes a line to the daemon's log (logfile or standard output), in Redis's form. */
+  log(level: CoreLogLevel, message: string): void {
+    this.#log.log(level, message);
   }
 
   /** The TCP port the daemon listens on. */
