@@ -21,6 +21,7 @@ import {
   type SdownInput,
   type SdownReason,
 } from "./sdown.js";
+import { alignSendTime, sendGranularity } from "./send-grid.js";
 import { DEFAULT_SLAVE_PRIORITY, DEFAULT_TIMINGS, type SentinelTimings } from "./timings.js";
 
 /** The two connections of a link: commands, and pub/sub (masters and replicas only). */
@@ -134,6 +135,13 @@ export interface InstanceHealthOptions {
   /** Periods and caps; Redis's by default. */
   readonly timings?: Partial<SentinelTimings>;
   /**
+   * Grid, ms, to which the times of reconnects, PINGs and INFOs are rounded up (see
+   * {@link alignSendTime}), at most half the ping period; dead-link and SDOWN deadlines
+   * stay exact. 0 (the default here) sends at the exact due times; `HealthMonitor` passes
+   * `DEFAULT_SEND_GRANULARITY_MS` (100).
+   */
+  readonly sendGranularityMs?: number;
+  /**
    * Apply the pub/sub dead-link rule (SPEC §4.3). It presumes hellos are published every
    * publish period; turn it off when nothing publishes hellos. Default true.
    */
@@ -223,6 +231,7 @@ export class InstanceHealth {
   readonly #rebootDownAfterMs: number;
   readonly #checkPubsubIdle: boolean;
   readonly #resolveHostnames: boolean;
+  readonly #sendGranularityMs: number;
   #details: InstanceDetails;
 
   #cmd: ConnectionState = "closed";
@@ -272,6 +281,7 @@ export class InstanceHealth {
     this.#rebootDownAfterMs = options.masterRebootDownAfterMs ?? 0;
     this.#checkPubsubIdle = options.checkPubsubIdle ?? true;
     this.#resolveHostnames = options.resolveHostnames ?? false;
+    this.#sendGranularityMs = options.sendGranularityMs ?? 0;
     this.#runId = options.runId;
     this.#actPingTime = now;
     this.#lastAvailTime = now;
@@ -640,6 +650,8 @@ export class InstanceHealth {
       );
       due = Math.min(due, pingAt);
     }
+    // Sends wait for the next grid slot (if not due already); deadlines below stay exact.
+    if (due > now) due = alignSendTime(due, sendGranularity(this.#sendGranularityMs, this.pingPeriodMs));
     // In TILT the acting half waits: only the schedule above matters.
     if (this.#tilt) return Math.max(due, now);
     if (this.#cmd !== "closed") due = Math.min(due, commandConnectionDeadAt(this.#commandConnectionTimes()));

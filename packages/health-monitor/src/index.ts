@@ -55,6 +55,8 @@ export {
   type LinkReply,
 } from "./link.js";
 export { MemoryLink, MemoryRedis } from "./memory-link.js";
+export { RespLink } from "./resp-link.js";
+export { alignSendTime, DEFAULT_SEND_GRANULARITY_MS, sendGranularity } from "./send-grid.js";
 export {
   HealthMonitor,
   SYSTEM_CLOCK,

@@ -1,4 +1,4 @@
-import { AbstractConnector, Redis, type RedisOptions } from "ioredis";
+import type { AbstractConnector, Redis, RedisOptions } from "ioredis";
 import { createConnection, type Socket } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import type { ConnectionKind } from "./health-state.js";
@@ -14,9 +14,29 @@ import {
   type LinkReply,
 } from "./link.js";
 
+interface Ioredis {
+  readonly Redis: typeof Redis;
+  readonly AbstractConnector: typeof AbstractConnector;
+}
+
+// ioredis is loaded on first connect, not with this package: loading it slows
+// `String.prototype.charCodeAt` for the whole process (its VerbatimString extends String),
+// which users of the default RespLink should not pay for.
+let ioredis: Promise<Ioredis> | undefined;
+function loadIoredis(): Promise<Ioredis> {
+  ioredis ??= import("ioredis").then(({ Redis, AbstractConnector }) => ({ Redis, AbstractConnector }));
+  return ioredis;
+}
+
 // ioredis cannot choose the local address; a connector of our own opens the socket with
 // `localAddress` for bind-source-addr.
-function boundConnector(host: string, port: number, localAddress: string, tls: ConnectionOptions | undefined) {
+function boundConnector(
+  { AbstractConnector }: Ioredis,
+  host: string,
+  port: number,
+  localAddress: string,
+  tls: ConnectionOptions | undefined,
+) {
   return class BoundConnector extends AbstractConnector {
     constructor() {
       super(0);
@@ -37,8 +57,9 @@ function boundConnector(host: string, port: number, localAddress: string, tls: C
 }
 
 interface Connection {
-  readonly client: Redis;
-  readonly ready: Promise<void>;
+  // Undefined until ioredis is loaded.
+  client: Redis | undefined;
+  ready: Promise<void>;
   open: boolean;
 }
 
@@ -67,7 +88,7 @@ export class IoredisLink implements InstanceLink {
     return this.#pending;
   }
 
-  #redisOptions(kind: ConnectionKind): RedisOptions {
+  #redisOptions(lib: Ioredis, kind: ConnectionKind): RedisOptions {
     const { host, port, tls, bindSourceAddr, sentinelId, authUser, authPass } = this.#options;
     const timeout = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return {
@@ -88,7 +109,7 @@ export class IoredisLink implements InstanceLink {
       ...(authPass !== undefined && authUser !== undefined ? { username: authUser } : {}),
       ...(tls !== undefined ? { tls } : {}),
       ...(sentinelId !== undefined ? { connectionName: linkClientName(sentinelId, kind) } : {}),
-      ...(bindSourceAddr !== undefined ? { Connector: boundConnector(host, port, bindSourceAddr, tls) } : {}),
+      ...(bindSourceAddr !== undefined ? { Connector: boundConnector(lib, host, port, bindSourceAddr, tls) } : {}),
     };
   }
 
@@ -103,20 +124,25 @@ export class IoredisLink implements InstanceLink {
   /** {@inheritDoc InstanceLink.connect} */
   connect(kind: ConnectionKind): Promise<void> {
     this.close(kind);
-    const client = new Redis(this.#redisOptions(kind));
+    const connection: Connection = { client: undefined, ready: Promise.resolve(), open: false };
+    if (kind === "cmd") this.#cmd = connection;
+    else this.#pubsub = connection;
+    connection.ready = this.#open(kind, connection);
+    // Commands wait on `ready`; an unhandled rejection there would be reported twice.
+    connection.ready.catch(() => undefined);
+    return connection.ready;
+  }
+
+  async #open(kind: ConnectionKind, connection: Connection): Promise<void> {
+    const lib = await loadIoredis();
+    if (this.#current(kind) !== connection) {
+      throw new LinkConnectError(this.#address, kind, new Error("closed while connecting"));
+    }
+    const client = new lib.Redis(this.#redisOptions(lib, kind));
+    connection.client = client;
     // Failures surface as a rejected connect() or a "closed" event, never as "error".
     client.on("error", () => undefined);
     const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const ready = this.#open(kind, client, timeoutMs);
-    const connection: Connection = { client, ready, open: false };
-    if (kind === "cmd") this.#cmd = connection;
-    else this.#pubsub = connection;
-    // Commands wait on `ready`; an unhandled rejection there would be reported twice.
-    ready.catch(() => undefined);
-    return ready;
-  }
-
-  async #open(kind: ConnectionKind, client: Redis, timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -136,19 +162,18 @@ export class IoredisLink implements InstanceLink {
       }
     } catch (error) {
       client.disconnect();
-      if (this.#current(kind)?.client === client) this.#forget(kind);
+      if (this.#current(kind) === connection) this.#forget(kind);
       throw new LinkConnectError(this.#address, kind, error);
     } finally {
       clearTimeout(timer);
     }
-    const connection = this.#current(kind);
-    if (connection?.client !== client) {
+    if (this.#current(kind) !== connection) {
       client.disconnect();
       throw new LinkConnectError(this.#address, kind, new Error("closed while connecting"));
     }
     connection.open = true;
     client.once("close", () => {
-      if (this.#current(kind)?.client !== client) return;
+      if (this.#current(kind) !== connection) return;
       this.#forget(kind);
       this.#emit({ type: "closed", connection: kind, error: undefined });
     });
@@ -169,7 +194,7 @@ export class IoredisLink implements InstanceLink {
     const connection = this.#current(kind);
     if (connection === undefined) return;
     this.#forget(kind);
-    connection.client.disconnect();
+    connection.client?.disconnect();
   }
 
   /** {@inheritDoc InstanceLink.command} */
@@ -184,8 +209,9 @@ export class IoredisLink implements InstanceLink {
       } catch {
         throw new LinkClosedError(this.#address);
       }
-      if (this.#cmd !== connection) throw new LinkClosedError(this.#address);
-      return (await connection.client.call(name, ...rest)) as LinkReply;
+      const { client } = connection;
+      if (this.#cmd !== connection || client === undefined) throw new LinkClosedError(this.#address);
+      return (await client.call(name, ...rest)) as LinkReply;
     } catch (error) {
       if (error instanceof LinkClosedError) throw error;
       if (error instanceof Error && error.name === "ReplyError") throw new LinkReplyError(error.message);
@@ -204,13 +230,13 @@ export class IoredisLink implements InstanceLink {
   async subscribe(channel: string): Promise<void> {
     this.#channels.add(channel);
     const connection = this.#pubsub;
-    if (connection?.open === true) await this.#subscribeOn(connection.client, channel);
+    if (connection?.open === true && connection.client !== undefined) await this.#subscribeOn(connection.client, channel);
   }
 
   /** {@inheritDoc InstanceLink.localAddress} */
   localAddress(): string | undefined {
     const connection = this.#cmd;
-    return connection?.open === true ? connection.client.stream.localAddress : undefined;
+    return connection?.open === true ? connection.client?.stream.localAddress : undefined;
   }
 
   /** {@inheritDoc InstanceLink.onEvent} */

@@ -7,8 +7,9 @@ import {
   type HealthInput,
   type HealthSnapshot,
 } from "./health-state.js";
-import { IoredisLink } from "./ioredis-link.js";
 import { LinkReplyError, type InstanceLink, type LinkOptions, type LinkReply } from "./link.js";
+import { RespLink } from "./resp-link.js";
+import { DEFAULT_SEND_GRANULARITY_MS } from "./send-grid.js";
 import { DEFAULT_DOWN_AFTER_MS, type SentinelTimings } from "./timings.js";
 
 /** The clock and timers the monitor uses; replaceable so tests can drive time. */
@@ -61,7 +62,17 @@ export interface HealthMonitorOptions {
   readonly bindSourceAddr?: string;
   /** Bound on opening a connection, ms. */
   readonly connectTimeoutMs?: number;
-  /** Makes the link to each instance; {@link IoredisLink} by default. */
+  /**
+   * Grid, ms, to which PING, INFO and reconnect times are rounded up, so that many
+   * monitors in one process wake together (see `alignSendTime`); SDOWN deadlines stay
+   * exact. {@link DEFAULT_SEND_GRANULARITY_MS} (Redis's 10 Hz tick) by default; 0 sends
+   * at the exact due times.
+   */
+  readonly sendGranularityMs?: number;
+  /**
+   * Makes the link to each instance; {@link RespLink} by default. `IoredisLink` is the
+   * alternative on ioredis.
+   */
   readonly createLink?: (options: LinkOptions) => InstanceLink;
   /** Clock and timers; the system's by default. */
   readonly clock?: MonitorClock;
@@ -113,6 +124,14 @@ export class HealthMonitor {
     this.#clock = options.clock ?? SYSTEM_CLOCK;
   }
 
+  /**
+   * The send grid in use, ms: callers that send on their own schedule (hellos) can round
+   * their times with `alignSendTime` to wake with the monitor.
+   */
+  get sendGranularityMs(): number {
+    return this.#options.sendGranularityMs ?? DEFAULT_SEND_GRANULARITY_MS;
+  }
+
   /** Registers a listener for Sentinel events; returns a function that removes it. */
   onEvent(listener: (event: SentinelEvent) => void): () => void {
     this.#listeners.add(listener);
@@ -161,7 +180,7 @@ export class HealthMonitor {
 
   #add(details: InstanceDetails): void {
     const options = this.#options;
-    const link = (options.createLink ?? ((o: LinkOptions) => new IoredisLink(o)))({
+    const link = (options.createLink ?? ((o: LinkOptions) => new RespLink(o)))({
       host: details.ip,
       port: details.port,
       sentinelId: options.sentinelId,
@@ -179,6 +198,7 @@ export class HealthMonitor {
           ? { masterRebootDownAfterMs: options.masterRebootDownAfterMs }
           : {}),
         ...(options.timings !== undefined ? { timings: options.timings } : {}),
+        sendGranularityMs: this.sendGranularityMs,
         ...(options.checkPubsubIdle !== undefined ? { checkPubsubIdle: options.checkPubsubIdle } : {}),
         ...(options.resolveHostnames !== undefined ? { resolveHostnames: options.resolveHostnames } : {}),
       },

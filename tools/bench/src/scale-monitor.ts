@@ -3,13 +3,14 @@
 // and a pub/sub connection each) and one gossip core publishing a hello to every master
 // every 2 s, with Redis's default timings, as redis-sentinel does for the same masters.
 //
-//   node tools/bench/dist/scale-monitor.js [--prefix k] [--link ioredis|lean] [--tick-ms N]
-//                                          <port>... | --ports-file <file.json>
+//   node tools/bench/dist/scale-monitor.js [--prefix k] [--link resp|ioredis] [--send-grid-ms N]
+//                                          [--tick-ms N] <port>... | --ports-file <file.json>
 //
-// `--link lean` swaps the package's IoredisLink for the bench's LeanLink (scale-link.ts),
-// through HealthMonitor's createLink option, to measure what the link costs. `--tick-ms N`
-// gives every monitor a clock whose timers fire on a shared N ms grid (Redis's hz 10 is a
-// 100 ms grid), to measure what per-monitor timers cost.
+// With no switches it measures what users get: HealthMonitor's defaults (the RespLink,
+// sends on the 100 ms grid). `--link ioredis` swaps in the IoredisLink through the
+// createLink option; `--send-grid-ms N` sets the monitors' sendGranularityMs (0: exact due
+// times); `--tick-ms N` gives every monitor a clock whose timers fire on a shared N ms grid
+// with one Node timer per slot, to measure what per-monitor Node timers cost.
 //
 // It prints one JSON line `{"ready":true,...}` once every master answered INFO and every
 // pub/sub connection is subscribed, and a `{"stats":...}` line when it stops on SIGTERM or
@@ -21,10 +22,11 @@ import {
   DEFAULT_DOWN_AFTER_MS,
   HealthMonitor,
   SYSTEM_CLOCK,
+  IoredisLink,
+  alignSendTime,
   type InstanceLink,
   type MonitorClock,
 } from "@sentinel-kit/health-monitor";
-import { LeanLink } from "./scale-link.js";
 
 /** The port we announce in hellos; nothing needs to listen there for this benchmark. */
 const ANNOUNCE_PORT = 26379;
@@ -46,14 +48,16 @@ interface Stats {
 
 interface Args {
   readonly prefix: string;
-  readonly lean: boolean;
+  readonly ioredis: boolean;
+  readonly sendGridMs: number | undefined;
   readonly tickMs: number;
   readonly ports: number[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let prefix = "k";
-  let lean = false;
+  let ioredis = false;
+  let sendGridMs: number | undefined;
   let tickMs = 0;
   const ports: number[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -61,8 +65,11 @@ function parseArgs(argv: readonly string[]): Args {
     if (arg === "--prefix") prefix = argv[++i] ?? prefix;
     else if (arg === "--link") {
       const link = argv[++i];
-      if (link !== "ioredis" && link !== "lean") throw new Error("--link takes ioredis or lean");
-      lean = link === "lean";
+      if (link !== "ioredis" && link !== "resp") throw new Error("--link takes resp or ioredis");
+      ioredis = link === "ioredis";
+    } else if (arg === "--send-grid-ms") {
+      sendGridMs = Number(argv[++i]);
+      if (!Number.isInteger(sendGridMs) || sendGridMs < 0) throw new Error("--send-grid-ms takes a whole number of ms");
     } else if (arg === "--tick-ms") {
       tickMs = Number(argv[++i]);
       if (!Number.isInteger(tickMs) || tickMs < 0) throw new Error("--tick-ms takes a whole number of ms");
@@ -75,10 +82,10 @@ function parseArgs(argv: readonly string[]): Args {
   }
   if (ports.length === 0 || ports.some((port) => !Number.isInteger(port) || port <= 0 || port > 65535)) {
     throw new Error(
-      "usage: scale-monitor.js [--prefix k] [--link ioredis|lean] [--tick-ms N] <port>... | --ports-file <file.json>",
+      "usage: scale-monitor.js [--prefix k] [--link resp|ioredis] [--send-grid-ms N] [--tick-ms N] <port>... | --ports-file <file.json>",
     );
   }
-  return { prefix, lean, tickMs, ports };
+  return { prefix, ioredis, sendGridMs, tickMs, ports };
 }
 
 interface GridTimer {
@@ -118,7 +125,7 @@ function gridClock(tickMs: number): MonitorClock {
   };
 }
 
-const { prefix, lean, tickMs, ports } = parseArgs(process.argv.slice(2));
+const { prefix, ioredis, sendGridMs, tickMs, ports } = parseArgs(process.argv.slice(2));
 const clock = tickMs > 0 ? gridClock(tickMs) : SYSTEM_CLOCK;
 const sentinelId = randomBytes(20).toString("hex");
 const stats: Stats = { hellosPublished: 0, hellosFailed: 0, hellosReceived: 0, events: {} };
@@ -140,7 +147,8 @@ for (const [i, port] of ports.entries()) {
     master: { name, host: "127.0.0.1", port },
     sentinelId,
     downAfterMs: DEFAULT_DOWN_AFTER_MS,
-    ...(lean ? { createLink: (options) => new LeanLink(options) } : {}),
+    ...(ioredis ? { createLink: (options) => new IoredisLink(options) } : {}),
+    ...(sendGridMs !== undefined ? { sendGranularityMs: sendGridMs } : {}),
     clock,
   });
   monitor.onEvent((event) => {
@@ -166,17 +174,21 @@ for (const [i, port] of ports.entries()) {
   watched.set(name, entry);
 }
 
-// Hellos run on the monitors' clock, so a timer grid batches them with PINGs and INFOs.
+// Hellos run on the monitors' clock and send grid, so they wake with PINGs and INFOs.
+const sendGranularityMs = [...watched.values()][0]?.monitor.sendGranularityMs ?? 0;
 let helloTimer: unknown;
 let helloTimerAt = Infinity;
 let running = true;
 
 function scheduleHellos(): void {
-  const due = gossip.nextDueAt();
-  if (!running || due === undefined || due >= helloTimerAt) return;
+  const next = gossip.nextDueAt();
+  if (!running || next === undefined) return;
+  const now = clock.now();
+  const due = next > now ? alignSendTime(next, sendGranularityMs) : next;
+  if (due >= helloTimerAt) return;
   if (helloTimer !== undefined) clock.clearTimeout(helloTimer);
   helloTimerAt = due;
-  helloTimer = clock.setTimeout(sendHellos, Math.max(0, due - clock.now()));
+  helloTimer = clock.setTimeout(sendHellos, Math.max(0, due - now));
 }
 
 function publishHello(target: PublishTarget, link: InstanceLink, payload: string): void {

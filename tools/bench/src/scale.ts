@@ -6,7 +6,7 @@
 // and drops them as being about an unknown master, and neither treats the other as a peer
 // (which would add sentinel links and hello targets to one side only).
 //
-//   pnpm bench scale [--masters N] [--seconds S] [--warmup S] [--link ioredis|lean] [--tick-ms N] [--cpu-prof DIR]
+//   pnpm bench scale [--masters N] [--seconds S] [--warmup S] [--link resp|ioredis] [--send-grid-ms N] [--tick-ms N] [--cpu-prof DIR]
 //   SCALE_SECONDS=15 pnpm bench scale      (a quick check)
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -43,8 +43,10 @@ interface ScaleOptions {
   readonly seconds: number;
   readonly warmupSeconds: number;
   readonly cpuProfDir: string | undefined;
-  /** Our monitor's link: the package's IoredisLink, or the bench's LeanLink (scale-link.ts). */
-  readonly link: "ioredis" | "lean";
+  /** Our monitor's link: the package's default RespLink, or its IoredisLink. */
+  readonly link: "resp" | "ioredis";
+  /** The monitors' sendGranularityMs; the package's default when undefined. */
+  readonly sendGridMs: number | undefined;
   /** When above 0, our monitors' timers fire on a shared grid of this many ms (scale-monitor.ts). */
   readonly tickMs: number;
 }
@@ -64,14 +66,16 @@ function scaleOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ScaleOpt
   const masters = flag("--masters");
   const warmup = flag("--warmup");
   const tickMs = flag("--tick-ms");
-  const link = flag("--link") ?? "ioredis";
-  if (link !== "ioredis" && link !== "lean") throw new Error(`--link takes ioredis or lean, got ${link}`);
+  const sendGridMs = flag("--send-grid-ms");
+  const link = flag("--link") ?? "resp";
+  if (link !== "ioredis" && link !== "resp") throw new Error(`--link takes resp or ioredis, got ${link}`);
   return {
     masters: masters === undefined ? DEFAULT_MASTERS : Math.floor(positive(masters, "--masters")),
     seconds: seconds === undefined ? DEFAULT_SECONDS : positive(seconds, "--seconds / SCALE_SECONDS"),
     warmupSeconds: warmup === undefined ? DEFAULT_WARMUP_SECONDS : positive(warmup, "--warmup"),
     cpuProfDir: flag("--cpu-prof"),
     link,
+    sendGridMs: sendGridMs === undefined ? undefined : Math.floor(Number(sendGridMs)),
     tickMs: tickMs === undefined ? 0 : Math.floor(positive(tickMs, "--tick-ms")),
   };
 }
@@ -238,7 +242,9 @@ async function startMonitor(servers: readonly RedisServer[], options: ScaleOptio
   const nodeArgs = options.cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir];
   return startProcess({
     command: process.execPath,
-    args: [...nodeArgs, script, "--prefix", "k", "--link", options.link, "--tick-ms", String(options.tickMs), "--ports-file", portsFile],
+    args: [...nodeArgs, script, "--prefix", "k", "--link", options.link,
+      ...(options.sendGridMs !== undefined ? ["--send-grid-ms", String(options.sendGridMs)] : []),
+      "--tick-ms", String(options.tickMs), "--ports-file", portsFile],
     // It listens nowhere; the port only names its directory.
     port: 0,
     name: "scale-monitor",
@@ -265,7 +271,7 @@ function printTable(
     `| redis-sentinel ${version} | ${fmt(sentinel.cpuSeconds, 2)} | ${fmt(pct(sentinel), 2)} | ${fmt(sentinel.rssMeanMb)} | ${fmt(sentinel.rssMaxMb)} |`,
   );
   console.log(
-    `| sentinel-kit (health-monitor + gossip, ${options.link} link${options.tickMs > 0 ? `, ${options.tickMs} ms timer grid` : ""}) | ${fmt(ours.cpuSeconds, 2)} | ${fmt(pct(ours), 2)} | ${fmt(ours.rssMeanMb)} | ${fmt(ours.rssMaxMb)} |`,
+    `| sentinel-kit (health-monitor + gossip, ${options.link} link, ${options.sendGridMs === undefined ? "default" : `${options.sendGridMs} ms`} send grid${options.tickMs > 0 ? `, ${options.tickMs} ms timer grid` : ""}) | ${fmt(ours.cpuSeconds, 2)} | ${fmt(pct(ours), 2)} | ${fmt(ours.rssMeanMb)} | ${fmt(ours.rssMaxMb)} |`,
   );
   console.log(
     `| ratio ours / redis-sentinel | ${ratio(ours.cpuSeconds, sentinel.cpuSeconds)} | ${ratio(pct(ours), pct(sentinel))} | ${ratio(ours.rssMeanMb, sentinel.rssMeanMb)} | ${ratio(ours.rssMaxMb, sentinel.rssMaxMb)} |`,

@@ -4,15 +4,20 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IoredisLink, LinkConnectError } from "../src/index.js";
+import { IoredisLink, LinkConnectError, RespLink, type InstanceLink, type LinkOptions } from "../src/index.js";
 
 // SPEC §4.2 / S6: links pass TLS options through (Redis's tls-replication).
-describe("IoredisLink over TLS", () => {
+const IMPLEMENTATIONS: [string, (options: LinkOptions) => InstanceLink][] = [
+  ["RespLink", (options) => new RespLink(options)],
+  ["IoredisLink", (options) => new IoredisLink(options)],
+];
+
+describe.each(IMPLEMENTATIONS)("%s over TLS", (_name, create) => {
   let server: RedisServer;
   let tlsPort: number;
   let ca: Buffer;
   const certDir = mkdtempSync(join(tmpdir(), "health-monitor-tls-"));
-  const links: IoredisLink[] = [];
+  const links: InstanceLink[] = [];
 
   beforeAll(async () => {
     const key = join(certDir, "key.pem");
@@ -39,7 +44,7 @@ describe("IoredisLink over TLS", () => {
   });
 
   const link = (options: { bindSourceAddr?: string; trusted?: boolean }) => {
-    const created = new IoredisLink({
+    const created = create({
       host: "127.0.0.1",
       port: tlsPort,
       tls: options.trusted === false ? {} : { ca },

@@ -2,20 +2,28 @@ import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   IoredisLink,
+  RespLink,
   LinkClosedError,
   LinkConnectError,
   LinkReplyError,
+  type InstanceLink,
   type LinkEvent,
   type LinkOptions,
 } from "../src/index.js";
 
 const SENTINEL_ID = "0123456789abcdef0123456789abcdef01234567";
 
-describe("IoredisLink against redis-server (SPEC §4.2 links)", () => {
+// One suite, both real links: they must be interchangeable behind InstanceLink.
+const IMPLEMENTATIONS: [string, (options: LinkOptions) => InstanceLink][] = [
+  ["RespLink", (options) => new RespLink(options)],
+  ["IoredisLink", (options) => new IoredisLink(options)],
+];
+
+describe.each(IMPLEMENTATIONS)("%s against redis-server (SPEC §4.2 links)", (_name, create) => {
   let server: RedisServer;
-  const links: IoredisLink[] = [];
+  const links: InstanceLink[] = [];
   const open = (options: Partial<LinkOptions> = {}) => {
-    const link = new IoredisLink({ host: server.host, port: server.port, sentinelId: SENTINEL_ID, ...options });
+    const link = create({ host: server.host, port: server.port, sentinelId: SENTINEL_ID, ...options });
     links.push(link);
     return link;
   };

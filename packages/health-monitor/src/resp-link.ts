@@ -1,0 +1,355 @@
+import { createConnection, type Socket } from "node:net";
+import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { encodeCommand, RespDecoder, type RespValue } from "@sentinel-kit/resp-protocol";
+import type { ConnectionKind } from "./health-state.js";
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  LinkClosedError,
+  LinkConnectError,
+  LinkReplyError,
+  linkClientName,
+  type InstanceLink,
+  type LinkEvent,
+  type LinkOptions,
+  type LinkReply,
+} from "./link.js";
+
+// One read buffer for every plain socket: reads run one at a time on the event loop, so a
+// monitor with hundreds of connections does not hold a 64 KiB buffer per socket.
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+interface Waiter {
+  readonly resolve: (reply: LinkReply) => void;
+  readonly reject: (error: Error) => void;
+  // Handshake commands (AUTH, CLIENT SETNAME) are not in pendingCommands.
+  readonly counted: boolean;
+}
+
+interface SubscribeWaiter {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Connection {
+  readonly kind: ConnectionKind;
+  readonly socket: Socket | TLSSocket;
+  readonly waiters: Waiter[];
+  readonly subscribing: Map<string, SubscribeWaiter[]>;
+  ready: Promise<void>;
+  open: boolean;
+  closed: boolean;
+  error: Error | undefined;
+}
+
+/** A RESP2 reply as the link gives it: statuses and bulk strings as strings. */
+function linkReply(value: RespValue): LinkReply | Error {
+  switch (value.kind) {
+    case "simple":
+      return value.value;
+    case "error":
+      return new LinkReplyError(value.value);
+    case "integer":
+      return Number(value.value);
+    case "bulk":
+      return value.value.toString();
+    case "null-bulk":
+    case "null-array":
+      return null;
+    case "array": {
+      const items: LinkReply[] = [];
+      for (const item of value.value) {
+        const reply = linkReply(item);
+        if (reply instanceof LinkReplyError) {
+          // An error nested in an array (EXEC) is a value, not a failed command.
+          items.push(reply.reply);
+        } else if (reply instanceof Error) {
+          return reply;
+        } else {
+          items.push(reply);
+        }
+      }
+      return items;
+    }
+    default:
+      // RESP3 types never come on a connection that did not send HELLO 3.
+      return new Error(`unexpected RESP2 reply type ${value.kind}`);
+  }
+}
+
+/**
+ * {@link InstanceLink} on a plain `node:net` or `node:tls` socket and
+ * `@sentinel-kit/resp-protocol`'s decoder, with a FIFO of reply callbacks: what Redis
+ * Sentinel's hiredis links do, without a client library's per-command machinery. It is
+ * `HealthMonitor`'s default link; the README gives the measurements behind that choice.
+ */
+export class RespLink implements InstanceLink {
+  readonly #options: LinkOptions;
+  readonly #address: string;
+  readonly #listeners = new Set<(event: LinkEvent) => void>();
+  readonly #channels = new Set<string>();
+  #cmd: Connection | undefined;
+  #pubsub: Connection | undefined;
+  #pending = 0;
+
+  /** Creates a link; nothing connects until {@link RespLink.connect}. */
+  constructor(options: LinkOptions) {
+    this.#options = options;
+    this.#address = `${options.host}:${options.port}`;
+  }
+
+  /** {@inheritDoc InstanceLink.pendingCommands} */
+  get pendingCommands(): number {
+    return this.#pending;
+  }
+
+  #emit(event: LinkEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  #current(kind: ConnectionKind): Connection | undefined {
+    return kind === "cmd" ? this.#cmd : this.#pubsub;
+  }
+
+  #forget(kind: ConnectionKind): void {
+    if (kind === "cmd") this.#cmd = undefined;
+    else this.#pubsub = undefined;
+  }
+
+  /** {@inheritDoc InstanceLink.connect} */
+  connect(kind: ConnectionKind): Promise<void> {
+    this.close(kind);
+    const connection = this.#openSocket(kind);
+    if (kind === "cmd") this.#cmd = connection;
+    else this.#pubsub = connection;
+    connection.ready = this.#handshake(connection);
+    // Commands wait on `ready`; an unhandled rejection there would be reported twice.
+    connection.ready.catch(() => undefined);
+    return connection.ready;
+  }
+
+  #openSocket(kind: ConnectionKind): Connection {
+    const { host, port, bindSourceAddr, tls } = this.#options;
+    const decoder = new RespDecoder({ onReply: (value) => this.#onReply(connection, value) });
+    const feed = (chunk: Buffer) => {
+      try {
+        decoder.feed(chunk);
+      } catch (error) {
+        connection.socket.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+    const local = bindSourceAddr !== undefined ? { localAddress: bindSourceAddr } : {};
+    let socket: Socket | TLSSocket;
+    if (tls === undefined) {
+      socket = createConnection({
+        host,
+        port,
+        ...local,
+        // Reads go straight to the decoder, past the Readable stream machinery. The buffer
+        // is shared and the decoder keeps views of unfinished replies: it gets a copy.
+        onread: {
+          buffer: READ_BUFFER,
+          callback: (size: number, buffer: Uint8Array) => {
+            feed(Buffer.from(buffer.subarray(0, size)));
+            return true;
+          },
+        },
+      });
+    } else {
+      // TLS reads the raw socket itself, so replies come as 'data' events. With
+      // bind-source-addr TLS runs over a socket bound first; `host` stays for the
+      // certificate check.
+      socket =
+        bindSourceAddr === undefined
+          ? tlsConnect({ ...tls, host, port })
+          : tlsConnect({ ...tls, host, socket: createConnection({ host, port, ...local }) });
+      socket.on("data", feed);
+    }
+    socket.setNoDelay(true);
+    const connection: Connection = {
+      kind,
+      socket,
+      waiters: [],
+      subscribing: new Map(),
+      ready: Promise.resolve(),
+      open: false,
+      closed: false,
+      error: undefined,
+    };
+    // Failures surface as a rejected connect() or a "closed" event, never as "error".
+    socket.on("error", (error: Error) => {
+      connection.error ??= error;
+    });
+    socket.once("close", () => {
+      connection.closed = true;
+      for (const waiter of connection.waiters.splice(0)) this.#settle(waiter, new LinkClosedError(this.#address));
+      for (const waiters of connection.subscribing.values()) {
+        for (const waiter of waiters) waiter.reject(new LinkClosedError(this.#address));
+      }
+      connection.subscribing.clear();
+      if (!connection.open || this.#current(kind) !== connection) return;
+      this.#forget(kind);
+      this.#emit({ type: "closed", connection: kind, error: connection.error });
+    });
+    return connection;
+  }
+
+  async #handshake(connection: Connection): Promise<void> {
+    const { kind, socket } = connection;
+    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.#establish(connection),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      socket.destroy();
+      if (this.#current(kind) === connection) this.#forget(kind);
+      throw new LinkConnectError(this.#address, kind, error);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.#current(kind) !== connection) {
+      socket.destroy();
+      throw new LinkConnectError(this.#address, kind, new Error("closed while connecting"));
+    }
+    connection.open = true;
+  }
+
+  async #establish(connection: Connection): Promise<void> {
+    const { socket } = connection;
+    await new Promise<void>((resolve, reject) => {
+      socket.once(this.#options.tls === undefined ? "connect" : "secureConnect", resolve);
+      socket.once("close", () => reject(connection.error ?? new Error("connection closed")));
+    });
+    const { authPass, authUser, sentinelId } = this.#options;
+    // Pipelined, as hiredis sends them: the replies come back in order.
+    const handshake: Promise<LinkReply>[] = [];
+    if (authPass !== undefined) {
+      handshake.push(this.#send(connection, authUser === undefined ? ["AUTH", authPass] : ["AUTH", authUser, authPass], false));
+    }
+    if (sentinelId !== undefined) {
+      handshake.push(this.#send(connection, ["CLIENT", "SETNAME", linkClientName(sentinelId, connection.kind)], false));
+    }
+    await Promise.all(handshake);
+    if (connection.kind === "pubsub") {
+      await Promise.all([...this.#channels].map((channel) => this.#subscribeOn(connection, channel)));
+    }
+  }
+
+  #onReply(connection: Connection, value: RespValue): void {
+    if (connection.kind === "pubsub" && value.kind === "array") {
+      const [type, channel, message] = value.value;
+      if (type?.kind === "bulk" && channel?.kind === "bulk") {
+        const name = type.value.toString();
+        if (name === "message" && message?.kind === "bulk") {
+          this.#emit({ type: "message", channel: channel.value.toString(), message: message.value.toString() });
+          return;
+        }
+        if (name === "subscribe") {
+          const subscribed = channel.value.toString();
+          this.#emit({ type: "subscribed", channel: subscribed });
+          const waiters = connection.subscribing.get(subscribed) ?? [];
+          connection.subscribing.delete(subscribed);
+          for (const waiter of waiters) waiter.resolve();
+          return;
+        }
+      }
+    }
+    const waiter = connection.waiters.shift();
+    const reply = linkReply(value);
+    if (reply instanceof Error && !(reply instanceof LinkReplyError)) {
+      // Not Redis speaking RESP2: nothing after this can be trusted.
+      if (waiter !== undefined) this.#settle(waiter, new LinkClosedError(this.#address));
+      connection.socket.destroy(reply);
+      return;
+    }
+    if (waiter !== undefined) this.#settle(waiter, reply);
+  }
+
+  #settle(waiter: Waiter, reply: LinkReply | Error): void {
+    if (waiter.counted) this.#pending -= 1;
+    if (reply instanceof Error) waiter.reject(reply);
+    else waiter.resolve(reply);
+  }
+
+  #send(connection: Connection, args: readonly string[], counted: boolean): Promise<LinkReply> {
+    if (connection.closed) return Promise.reject(new LinkClosedError(this.#address));
+    return new Promise<LinkReply>((resolve, reject) => {
+      if (counted) this.#pending += 1;
+      connection.waiters.push({ resolve, reject, counted });
+      connection.socket.write(encodeCommand(args));
+    });
+  }
+
+  #subscribeOn(connection: Connection, channel: string): Promise<void> {
+    if (connection.closed) return Promise.reject(new LinkClosedError(this.#address));
+    return new Promise<void>((resolve, reject) => {
+      const waiters = connection.subscribing.get(channel);
+      if (waiters === undefined) connection.subscribing.set(channel, [{ resolve, reject }]);
+      else waiters.push({ resolve, reject });
+      connection.socket.write(encodeCommand(["SUBSCRIBE", channel]));
+    });
+  }
+
+  /** {@inheritDoc InstanceLink.close} */
+  close(kind: ConnectionKind): void {
+    const connection = this.#current(kind);
+    if (connection === undefined) return;
+    this.#forget(kind);
+    connection.socket.destroy();
+  }
+
+  /** {@inheritDoc InstanceLink.command} */
+  command(args: readonly string[]): Promise<LinkReply> {
+    const connection = this.#cmd;
+    if (connection === undefined || args.length === 0) return Promise.reject(new LinkClosedError(this.#address));
+    if (connection.open) return this.#send(connection, args, true);
+    // Waiting for the connection counts as pending, as a command queued in hiredis does.
+    this.#pending += 1;
+    return connection.ready.then(
+      () => {
+        this.#pending -= 1;
+        if (this.#cmd !== connection) throw new LinkClosedError(this.#address);
+        return this.#send(connection, args, true);
+      },
+      () => {
+        this.#pending -= 1;
+        throw new LinkClosedError(this.#address);
+      },
+    );
+  }
+
+  /** {@inheritDoc InstanceLink.publish} */
+  async publish(channel: string, message: string): Promise<number> {
+    return Number(await this.command(["PUBLISH", channel, message]));
+  }
+
+  /** {@inheritDoc InstanceLink.subscribe} */
+  async subscribe(channel: string): Promise<void> {
+    this.#channels.add(channel);
+    const connection = this.#pubsub;
+    if (connection?.open === true) await this.#subscribeOn(connection, channel);
+  }
+
+  /** {@inheritDoc InstanceLink.localAddress} */
+  localAddress(): string | undefined {
+    const connection = this.#cmd;
+    return connection?.open === true ? connection.socket.localAddress : undefined;
+  }
+
+  /** {@inheritDoc InstanceLink.onEvent} */
+  onEvent(listener: (event: LinkEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** {@inheritDoc InstanceLink.destroy} */
+  destroy(): void {
+    this.close("cmd");
+    this.close("pubsub");
+    this.#listeners.clear();
+  }
+}
