@@ -46,6 +46,7 @@ export function addConnectionOptions(command: Command): Command {
 
 /** Raised for option values that make no sense; maps to the usage exit code. */
 export class UsageError extends Error {
+  /** Stable error name. */
   override readonly name = "UsageError";
 }
 

@@ -37,15 +37,34 @@ export interface DrillReport {
   /** Whether the master changed. */
   readonly switched: boolean;
   /** How the failover was triggered, if it was, and its outcome. */
-  readonly trigger: { readonly how: string; readonly atMs: number; readonly result: string } | null;
+  readonly trigger: {
+    /** The command that triggered it. */
+    readonly how: string;
+    /** When, in ms into the drill. */
+    readonly atMs: number;
+    /** Its reply. */
+    readonly result: string;
+  } | null;
   /** Writes attempted, acknowledged, failed. */
-  readonly writes: { readonly attempted: number; readonly acknowledged: number; readonly failed: number };
+  readonly writes: {
+    /** Writes sent. */
+    readonly attempted: number;
+    /** Writes a server acknowledged. */
+    readonly acknowledged: number;
+    /** Writes that got an error or no answer. */
+    readonly failed: number;
+  };
   /** Acknowledged writes per server that acknowledged them (`host:port`). */
   readonly acknowledgedBy: Readonly<Record<string, number>>;
   /** Failed writes by kind (error name, or the reply's first word such as READONLY). */
   readonly errorsByKind: Readonly<Record<string, number>>;
   /** The longest time without any acknowledged write, ms, and where it started (ms into the drill). */
-  readonly unavailable: { readonly longestMs: number; readonly fromMs: number };
+  readonly unavailable: {
+    /** The longest gap, ms. */
+    readonly longestMs: number;
+    /** Where it started, ms into the drill. */
+    readonly fromMs: number;
+  };
   /** Acknowledged writes missing or changed on the master at the end. */
   readonly lost: number;
   /** Up to 20 of the lost keys. */

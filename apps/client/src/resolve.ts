@@ -1,4 +1,4 @@
-import { formatAddress, SentinelDiscovery, type SentinelAttempt } from "@sentinel-kit/client-discovery";
+import { formatAddress, SentinelDiscovery, type MasterTrustPolicy, type SentinelAttempt } from "@sentinel-kit/client-discovery";
 import { discoveryOptions, positiveInt, type ConnectionFlags } from "./connection-options.js";
 import { ExitCode } from "./exit-codes.js";
 import type { CliIO } from "./io.js";
@@ -24,11 +24,18 @@ export interface ResolveReport {
   /** What each sentinel asked said. */
   readonly attempts: readonly SentinelAttempt[];
   /** The replicas a sentinel reports, with their flags and whether they are usable. */
-  readonly replicas: readonly { readonly address: string; readonly flags: readonly string[]; readonly usable: boolean }[];
+  readonly replicas: readonly {
+    /** `ip:port`. */
+    readonly address: string;
+    /** The sentinel's flags for it. */
+    readonly flags: readonly string[];
+    /** Whether client-discovery would pick it: not s_down, o_down or disconnected. */
+    readonly usable: boolean;
+  }[];
 }
 
 /** Builds the trust policy from the cross-check flags. */
-export function trustFrom(flags: ResolveFlags): { minAgreeing?: number; minOtherSentinels?: number } {
+export function trustFrom(flags: ResolveFlags): MasterTrustPolicy {
   const minAgreeing = flags.crossCheck === undefined ? undefined : positiveInt("--cross-check", flags.crossCheck, 1);
   const minOtherSentinels = positiveInt("--min-other-sentinels", flags.minOtherSentinels, 0);
   return { ...(minAgreeing === undefined ? {} : { minAgreeing }), ...(minOtherSentinels > 0 ? { minOtherSentinels } : {}) };

@@ -40,14 +40,26 @@ export interface MasterStatus {
   readonly failoverState: string | undefined;
   /** Replicas: address, flags, link status, replication offset, priority. */
   readonly replicas: readonly {
+    /** `ip:port`. */
     readonly address: string;
+    /** The sentinel's flags for it, e.g. `slave`, `s_down`. */
     readonly flags: readonly string[];
+    /** master-link-status as the replica reports it: `ok` or `err`. */
     readonly link: string;
+    /** slave-repl-offset. */
     readonly offset: number;
+    /** slave-priority. */
     readonly priority: number;
   }[];
   /** The other sentinels the first sentinel knows: address, run id, flags. */
-  readonly sentinels: readonly { readonly address: string; readonly runid: string; readonly flags: readonly string[] }[];
+  readonly sentinels: readonly {
+    /** `ip:port`. */
+    readonly address: string;
+    /** Its run id. */
+    readonly runid: string;
+    /** The first sentinel's flags for it. */
+    readonly flags: readonly string[];
+  }[];
   /** Each reachable sentinel's view (address, epoch), to spot a stale one. */
   readonly views: readonly MasterView[];
 }
@@ -55,7 +67,14 @@ export interface MasterStatus {
 /** What `status --json` prints. */
 export interface StatusReport {
   /** Every sentinel asked, and whether it answered. */
-  readonly sentinels: readonly { readonly address: string; readonly reachable: boolean; readonly error?: string }[];
+  readonly sentinels: readonly {
+    /** `host:port` as given. */
+    readonly address: string;
+    /** Whether it answered. */
+    readonly reachable: boolean;
+    /** What went wrong when it did not. */
+    readonly error?: string;
+  }[];
   /** Every master the first answering sentinel monitors. */
   readonly masters: readonly MasterStatus[];
 }
