@@ -413,26 +413,42 @@ export class RespDecoder {
     return { kind: "simple", value: text(buf, start + 1, i) };
   }
 
-  /**
-   * `:` replies. Digits are read straight from the bytes, sign included; only a value past
-   * 2^53 - 1 (which a double cannot hold exactly), an incomplete line or malformed input
-   * goes to integerSlow.
-   */
+  /** `:` replies: the hot path takes non-negative integers of up to 15 digits. */
   private parseInteger(buf: Buffer, start: number): RespValue | undefined {
-    const end = buf.length;
     // `:0` and `:1` answer most commands that return integers; one digit skips the loop.
-    if (start + 3 < end) {
+    if (start + 3 < buf.length) {
       const d = buf[start + 1]! - 48;
       if (d >>> 0 <= 9 && buf[start + 2] === CR && buf[start + 3] === LF) {
         this.pos = start + 4;
         return SMALL_INTEGERS[d]!;
       }
     }
+    // Stopping one byte short of the end leaves room for the LF after a CR.
+    const last = Math.min(buf.length - 1, start + 17);
+    let i = start + 1;
+    let n = 0;
+    for (; i < last; i++) {
+      const d = buf[i]! - 48;
+      if (d >>> 0 > 9) break;
+      n = n * 10 + d;
+    }
+    if (i < last && buf[i] === CR && buf[i + 1] === LF && i > start + 1) {
+      this.pos = i + 2;
+      return n < 1024 ? SMALL_INTEGERS[n]! : { kind: "integer", value: n };
+    }
+    return this.integerSigned(buf, start);
+  }
+
+  /**
+   * Negative integers and 16-digit ones, still read straight from the bytes; kept out of
+   * parseInteger so that its hot path stays small enough to be inlined. Only a value past
+   * 2^53 - 1 in magnitude, an incomplete line or malformed input goes to integerSlow.
+   */
+  private integerSigned(buf: Buffer, start: number): RespValue | undefined {
     const negative = buf[start + 1] === 45;
     const first = negative ? start + 2 : start + 1;
-    // 16 digits at most (2^53 has 16); stopping one byte short of the end leaves room for
-    // the LF after a CR.
-    const last = Math.min(end - 1, first + 17);
+    // 16 digits at most (2^53 has 16).
+    const last = Math.min(buf.length - 1, first + 17);
     let i = first;
     let n = 0;
     for (; i < last; i++) {
@@ -445,8 +461,7 @@ export class RespDecoder {
     if (i < last && buf[i] === CR && buf[i + 1] === LF && i > first && n <= Number.MAX_SAFE_INTEGER) {
       this.pos = i + 2;
       // `0 - n` rather than `-n`: `:-0` is 0, not -0.
-      if (negative) return { kind: "integer", value: 0 - n };
-      return n < 1024 ? SMALL_INTEGERS[n]! : { kind: "integer", value: n };
+      return { kind: "integer", value: negative ? 0 - n : n };
     }
     return this.integerSlow(buf, start);
   }
