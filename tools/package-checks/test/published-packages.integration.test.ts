@@ -83,6 +83,6 @@ describe.each(packages.map((pkg) => [pkg.manifest.name, pkg] as const))("%s", (n
 test("pnpm docs:api's typedoc site builds, with every package and no undocumented export", () => {
   const out = join(packDir, "api");
   run(bin("typedoc"), ["--out", out], repoRoot);
-  const index = readFileSync(join(out, "index.html"), "utf8");
-  for (const pkg of packages) expect(index).toContain(pkg.manifest.name);
+  const modules = readFileSync(join(out, "modules.html"), "utf8");
+  for (const pkg of packages) expect(modules).toContain(`>${pkg.manifest.name}<`);
 });
