@@ -1,62 +1,30 @@
 /**
- * Per-connection cost of the link implementation: N command connections to one real
+ * Per-connection cost of the package's two real links: N command connections to one real
  * redis-server, each sent PING and INFO per round (what a sentinel sends every second and
- * every 10 s). Prints heap and RSS growth per connection and CPU per command, for ioredis
- * and for a lean connection on @sentinel-kit/resp-protocol, each in its own process run
- * (LINK=ioredis or LINK=resp) so that memory figures do not mix.
+ * every 10 s). Prints heap and RSS growth per connection and CPU per command, for
+ * RespLink (LINK=resp, the default) and IoredisLink (LINK=ioredis), each in its own process
+ * run so that memory figures do not mix.
  */
-import { encodeCommand, RespDecoder, type RespValue } from "@sentinel-kit/resp-protocol";
 import { startRedis } from "@sentinel-kit/testkit";
-import { Redis } from "ioredis";
-import { connect, type Socket } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { expect, it } from "vitest";
+import { IoredisLink, RespLink, type InstanceLink } from "../src/index.js";
 
 const N = Number(process.env["LINKS"] ?? 400);
 const ROUNDS = Number(process.env["ROUNDS"] ?? 30);
-const variant = process.env["LINK"] ?? "ioredis";
+const variant = process.env["LINK"] ?? "resp";
 
 interface Conn {
   command(args: string[]): Promise<unknown>;
   close(): void;
 }
 
-async function leanConnect(host: string, port: number): Promise<Conn> {
-  const socket: Socket = connect({ host, port });
-  socket.setNoDelay(true);
-  const waiting: ((value: RespValue) => void)[] = [];
-  const decoder = new RespDecoder({ onReply: (value) => waiting.shift()?.(value) });
-  socket.on("data", (chunk: Buffer) => decoder.feed(chunk));
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  const command = (args: string[]) =>
-    new Promise<RespValue>((resolve) => {
-      waiting.push(resolve);
-      socket.write(encodeCommand(args));
-    });
-  await command(["CLIENT", "SETNAME", "sentinel-bench000-cmd"]);
-  return { command, close: () => socket.destroy() };
-}
-
-async function ioredisConnect(host: string, port: number): Promise<Conn> {
-  const client = new Redis({
-    host,
-    port,
-    protocol: 2,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    enableReadyCheck: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: () => null,
-    disableClientInfo: true,
-    connectionName: "sentinel-bench000-cmd",
-  });
-  await client.connect();
-  return { command: (args) => client.call(args[0] ?? "PING", ...args.slice(1)), close: () => client.disconnect() };
+async function linkConnect(host: string, port: number): Promise<Conn> {
+  const options = { host, port, sentinelId: "bench000" };
+  const link: InstanceLink = variant === "ioredis" ? new IoredisLink(options) : new RespLink(options);
+  await link.connect("cmd");
+  return { command: (args) => link.command(args), close: () => link.destroy() };
 }
 
 // A full GC before each reading, without needing node --expose-gc on the command line.
@@ -71,7 +39,7 @@ function settle(): { heap: number; rss: number } {
 it(`link cost with ${variant}`, async () => {
   const server = await startRedis();
   try {
-    const open = variant === "resp" ? leanConnect : ioredisConnect;
+    const open = linkConnect;
     const before = settle();
     const conns: Conn[] = [];
     for (let i = 0; i < N; i += 1) conns.push(await open(server.host, server.port));

@@ -134,7 +134,13 @@ export class IoredisLink implements InstanceLink {
   }
 
   async #open(kind: ConnectionKind, connection: Connection): Promise<void> {
-    const lib = await loadIoredis();
+    let lib: Ioredis;
+    try {
+      lib = await loadIoredis();
+    } catch (error) {
+      if (this.#current(kind) === connection) this.#forget(kind);
+      throw new LinkConnectError(this.#address, kind, error);
+    }
     if (this.#current(kind) !== connection) {
       throw new LinkConnectError(this.#address, kind, new Error("closed while connecting"));
     }

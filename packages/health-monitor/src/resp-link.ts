@@ -35,6 +35,7 @@ interface Connection {
   readonly socket: Socket | TLSSocket;
   readonly waiters: Waiter[];
   readonly subscribing: Map<string, SubscribeWaiter[]>;
+  readonly subscribed: Set<string>;
   ready: Promise<void>;
   open: boolean;
   closed: boolean;
@@ -170,6 +171,7 @@ export class RespLink implements InstanceLink {
       socket,
       waiters: [],
       subscribing: new Map(),
+      subscribed: new Set(),
       ready: Promise.resolve(),
       open: false,
       closed: false,
@@ -250,6 +252,7 @@ export class RespLink implements InstanceLink {
         }
         if (name === "subscribe") {
           const subscribed = channel.value.toString();
+          connection.subscribed.add(subscribed);
           this.#emit({ type: "subscribed", channel: subscribed });
           const waiters = connection.subscribing.get(subscribed) ?? [];
           connection.subscribing.delete(subscribed);
@@ -331,7 +334,16 @@ export class RespLink implements InstanceLink {
   async subscribe(channel: string): Promise<void> {
     this.#channels.add(channel);
     const connection = this.#pubsub;
-    if (connection?.open === true) await this.#subscribeOn(connection, channel);
+    if (connection === undefined) return;
+    if (!connection.open) {
+      // The handshake may have listed the channels already, or not: look once it is done.
+      const opened = await connection.ready.then(
+        () => true,
+        () => false,
+      );
+      if (!opened || this.#pubsub !== connection || connection.subscribed.has(channel)) return;
+    }
+    await this.#subscribeOn(connection, channel);
   }
 
   /** {@inheritDoc InstanceLink.localAddress} */

@@ -95,6 +95,19 @@ describe.each(IMPLEMENTATIONS)("%s against redis-server (SPEC §4.2 links)", (_n
     expect(events.filter((e) => e.type === "closed")).toEqual([]);
   });
 
+  it("subscribes a channel given while the pub/sub connection is opening, once", async () => {
+    const link = open({ authPass: "s3cret" });
+    const events: LinkEvent[] = [];
+    link.onEvent((event) => events.push(event));
+    const opening = link.connect("pubsub");
+    const subscribing = link.subscribe("late");
+    await opening;
+    await subscribing;
+    await link.connect("cmd");
+    expect(await link.publish("late", "hi")).toBe(1);
+    expect(events.filter((e) => e.type === "subscribed")).toEqual([{ type: "subscribed", channel: "late" }]);
+  });
+
   it("reports a connection killed by CLIENT KILL as closed, and rejects what was pending", async () => {
     const link = open({ authPass: "s3cret" });
     const events: LinkEvent[] = [];

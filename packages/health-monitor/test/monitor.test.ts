@@ -163,3 +163,52 @@ describe("HealthMonitor drives the health state with links and due times", () =>
     monitor.stop();
   });
 });
+
+describe("HealthMonitor's send grid (sendGranularityMs, Redis's 10 Hz tick)", () => {
+  async function pingTimes(sendGranularityMs: number | undefined) {
+    const clock = new ManualClock();
+    const sent: { at: number; port: number }[] = [];
+    class TimedLink extends MemoryLink {
+      override command(args: readonly string[]) {
+        if (args[0] === "PING") sent.push({ at: clock.now(), port: this.port });
+        return super.command(args);
+      }
+      constructor(instance: MemoryRedis, readonly port: number, options: LinkOptions) {
+        super(instance, options);
+      }
+    }
+    const monitors: HealthMonitor[] = [];
+    // Two monitors started 37 ms apart, off the grid, as masters added at run time are.
+    for (const [offset, port] of [[13, 6379], [37, 6380]] as const) {
+      await clock.advance(offset);
+      const monitor = new HealthMonitor({
+        master: { name: `m${port}`, host: "127.0.0.1", port },
+        sentinelId: "0123456789abcdef",
+        clock,
+        ...(sendGranularityMs !== undefined ? { sendGranularityMs } : {}),
+        createLink: (options) => new TimedLink(new MemoryRedis(), port, options),
+      });
+      monitor.start();
+      monitors.push(monitor);
+    }
+    await clock.advance(5000);
+    for (const monitor of monitors) monitor.stop();
+    // The first PING follows the connect at once; the periodic ones are what the grid moves.
+    return { monitors, periodic: sent.filter((_, i) => i >= 2) };
+  }
+
+  it("by default sends every periodic PING on a multiple of 100 ms, so monitors wake together", async () => {
+    const { monitors, periodic } = await pingTimes(undefined);
+    expect(monitors[0]?.sendGranularityMs).toBe(100);
+    expect(periodic.length).toBeGreaterThanOrEqual(6);
+    expect(periodic.filter((s) => s.at % 100 !== 0)).toEqual([]);
+    const at = (port: number) => periodic.filter((s) => s.port === port).map((s) => s.at);
+    expect(at(6379)).toEqual(at(6380));
+  });
+
+  it("with sendGranularityMs 0 sends at the exact due times", async () => {
+    const { periodic } = await pingTimes(0);
+    expect(periodic.length).toBeGreaterThanOrEqual(6);
+    expect(periodic.some((s) => s.at % 100 !== 0)).toBe(true);
+  });
+});
