@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:net";
 import type { FastConfirmationOptions } from "@sentinel-kit/failover-planner";
 import { FileConfigStore, SentinelConfigFile, strerror, writeFileAtomic, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
 import { helloPayload } from "@sentinel-kit/gossip";
-import { IoredisLink, LinkReplyError, type InstanceLink, type LinkOptions, type SentinelTimings } from "@sentinel-kit/health-monitor";
+import { LinkReplyError, RespLink, type InstanceLink, type LinkOptions, type SentinelTimings } from "@sentinel-kit/health-monitor";
 import {
   RespServer,
   helloFields,
@@ -50,7 +50,7 @@ export interface SentinelDaemonOptions {
   readonly timings?: Partial<SentinelTimings>;
   /** The planner's fast promotion confirmation; on by default. */
   readonly fastConfirmation?: FastConfirmationOptions | false;
-  /** Makes the link to a Redis instance or a peer sentinel; health-monitor's `IoredisLink` by default. */
+  /** Makes the link to a Redis instance or a peer sentinel; health-monitor's lean `RespLink` by default. */
   readonly createLink?: (options: LinkOptions) => InstanceLink;
   /** Called after SHUTDOWN flushed the config and closed the server; the process should exit. */
   readonly onShutdown?: () => void;
@@ -554,7 +554,7 @@ export class SentinelDaemon {
   }
 
   #createLink(effect: Extract<CoreEffect, { type: "create-link" }>): void {
-    const link = (this.#options.createLink ?? ((o: LinkOptions) => new IoredisLink(o)))({
+    const link = (this.#options.createLink ?? ((o: LinkOptions) => new RespLink(o)))({
       host: effect.address.host,
       port: effect.address.port,
       sentinelId: this.#core.myid,
