@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Brings a fresh clone to the point where the test suite, the benchmarks and the demo can
-// run: workspace dependencies from the lockfile, and Debian's Redis packages when missing.
+// run: workspace dependencies from the lockfile, and Debian's Redis packages when missing
+// (the servers, redis-cli, and redis-py for the real-client tests).
 // Every step is skipped when already satisfied, so running it again costs about a second.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 const wantRedis = !process.argv.includes("--no-redis");
-const redisPackages = ["redis-server", "redis-sentinel", "redis-tools"];
+const redisPackages = ["redis-server", "redis-sentinel", "redis-tools", "python3-redis"];
 const redisBinaries = ["redis-server", "redis-sentinel", "redis-cli", "redis-benchmark"];
 
 function has(binary) {
@@ -22,6 +23,8 @@ run("pnpm", ["install", "--frozen-lockfile", "--prefer-offline", "--reporter=app
 
 if (wantRedis) {
   const missing = redisBinaries.filter((binary) => !has(binary));
+  const hasRedisPy = spawnSync("/usr/bin/python3", ["-c", "import redis"], { stdio: "ignore" }).status === 0;
+  if (!hasRedisPy) missing.push("redis-py (python3-redis)");
   if (missing.length > 0) {
     const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
     if (!existsSync("/usr/bin/apt-get") || (!isRoot && !has("sudo"))) {
