@@ -28,6 +28,8 @@ it("refuses commands before AUTH and accepts requirepass as the default user's p
   const anonymous = connect();
   await anonymous.connect();
   await expect(anonymous.call("PING")).rejects.toThrow(/^NOAUTH Authentication required\./);
+  // processCommand: an unknown command is refused as such before the NOAUTH check.
+  await expect(anonymous.call("GET", "k")).rejects.toThrow(/^ERR unknown command 'GET'/);
   expect(await anonymous.call("AUTH", "wrong").catch((e: Error) => e.message)).toMatch(/^WRONGPASS/);
   expect(await anonymous.call("AUTH", "s3cret")).toBe("OK");
   expect(await anonymous.call("ACL", "WHOAMI")).toBe("default");

@@ -25,7 +25,8 @@ import type {
 } from "../commands/view.js";
 import { AclConfigError, AclGate, AclLog, AclUsers, aclCommand } from "../acl/index.js";
 import { clientInfoLine } from "../commands/client-command.js";
-import { dispatchCommand } from "../commands/dispatch.js";
+import { isSentinelCommand } from "../commands/command-table.js";
+import { dispatchCommand, lookupCommand } from "../commands/dispatch.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { CommandResult, CoreEffect, CoreEvent, CoreLogLevel, LinkId, MutationCommand } from "../core/types.js";
 import { RedisLog, type LogVerbosity } from "./logger.js";
@@ -167,6 +168,7 @@ export class SentinelDaemon {
           }
         : {}),
       hello: (client) => helloFields(client, { version: "7.0.15", mode: "sentinel" }),
+      isKnownCommand: isSentinelCommand,
       server: this.#net,
       onConnect: () => {
         this.#stats.connections++;
@@ -331,6 +333,13 @@ export class SentinelDaemon {
   #handle(command: RespCommand, client: RespClientContext): RespValue | undefined | Promise<RespValue | undefined> {
     this.#stats.commands++;
     const now = Date.now();
+    const context = { view: this.view(), actions: this.#actions, now, client };
+    const dispatch = (): RespValue | undefined | Promise<RespValue | undefined> =>
+      this.#options.dispatch === undefined
+        ? dispatchCommand(command.rawName, command.args, context)
+        : this.#options.dispatch(command, context);
+    // Unknown command, unknown subcommand and arity come before the ACL check, as in Redis.
+    if (!lookupCommand(command.rawName, command.args).ok) return dispatch();
     const argv = [command.name, ...command.args.map((a) => a.toString("utf8"))];
     const denied = this.#acl.authorize(client.user ?? "default", argv, now, () => clientInfoLine(client, now));
     if (denied !== undefined) return denied;
@@ -351,10 +360,7 @@ export class SentinelDaemon {
         },
       });
     }
-    const context = { view: this.view(), actions: this.#actions, now, client };
-    return this.#options.dispatch === undefined
-      ? dispatchCommand(command.rawName, command.args, context)
-      : this.#options.dispatch(command, context);
+    return dispatch();
   }
 
   #serverInfo(): SentinelView["server"] {
