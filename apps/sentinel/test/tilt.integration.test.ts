@@ -1,0 +1,82 @@
+// TILT with a real stall (SPEC §4.13, sentinel.c sentinelCheckTiltCondition): the daemon is
+// stopped with SIGSTOP for 3 s, more than the 2 s tilt trigger between two ticks. While
+// tilted it keeps its links but acts on nothing: a master that stops answering is not
+// flagged SDOWN, and `is-master-down-by-addr` answers 0 (sentinelCommand: `isdown` needs
+// `!sentinel.tilt`). Once the (shortened) tilt period is over it publishes `-tilt` and acts.
+import { readFileSync } from "node:fs";
+import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
+import { expect, it } from "vitest";
+import { EventLog, ask, fields, masterPort, startDaemon, type Daemon } from "./harness/processes.js";
+
+const TILT_PERIOD_MS = 4000;
+
+function infoField(info: string, name: string): string | undefined {
+  return new RegExp(`^${name}:(.*)\\r?$`, "m").exec(info)?.[1];
+}
+
+it("SIGSTOP for 3 s: +tilt, no SDOWN and 'not down' replies while tilted, -tilt and a failover afterwards", async () => {
+  const redis: RedisServer[] = [];
+  let daemon: Daemon | undefined;
+  let log: EventLog | undefined;
+  try {
+    const master = await startRedis();
+    redis.push(master);
+    redis.push(await startRedis({ replicaOf: { host: master.host, port: master.port } }));
+    // Quorum 1: a lone daemon may fail over by itself, so "no action" is observable.
+    daemon = await startDaemon(
+      `sentinel monitor mymaster 127.0.0.1 ${master.port} 1\nsentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 3000\n`,
+    );
+    const port = daemon.port;
+    expect(await ask(port, "SENTINEL", "DEBUG", "tilt-period", String(TILT_PERIOD_MS))).toBe("OK");
+    expect(fields(await ask(port, "SENTINEL", "DEBUG"))["TILT-PERIOD"]).toBe(String(TILT_PERIOD_MS));
+    await waitFor(async () => fields(await ask(port, "SENTINEL", "MASTER", "mymaster"))["num-slaves"] === "1", {
+      timeoutMs: 10_000,
+      what: "the daemon to discover the replica",
+    });
+    expect(infoField(String(await ask(port, "INFO", "sentinel")), "sentinel_tilt")).toBe("0");
+    log = await EventLog.open(port);
+    const events = log;
+
+    await daemon.process.pause();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await daemon.process.resume();
+    await waitFor(() => events.has("+tilt"), { timeoutMs: 5000, what: "+tilt after the stall" });
+    const tiltAt = events.events.find((e) => e.channel === "+tilt")!.at;
+    expect(infoField(String(await ask(port, "INFO", "sentinel")), "sentinel_tilt")).toBe("1");
+
+    // The master stops answering while the daemon is tilted; down-after (1 s) passes well
+    // inside the 4 s tilt period.
+    await master.pause();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1800));
+      const reply = (await ask(port, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", String(master.port), "0", "*")) as unknown[];
+      const stillTilted = !events.has("-tilt");
+      expect(stillTilted).toBe(true);
+      expect(reply).toEqual([0, "*", 0]);
+      expect(fields(await ask(port, "SENTINEL", "MASTER", "mymaster"))["flags"]).toBe("master");
+
+      await waitFor(() => events.has("-tilt"), { timeoutMs: TILT_PERIOD_MS + 3000, what: "-tilt" });
+      const untiltAt = events.events.find((e) => e.channel === "-tilt")!.at;
+      expect(untiltAt - tiltAt).toBeGreaterThanOrEqual(TILT_PERIOD_MS - 500);
+      // Nothing acted on between +tilt and -tilt.
+      const acted = events.events.filter((e) => e.at < untiltAt && ["+sdown", "+odown", "+try-failover", "+switch-master"].includes(e.channel));
+      expect(acted).toEqual([]);
+
+      // Out of TILT it acts: SDOWN, then the replica promoted.
+      await waitFor(async () => (await masterPort(port)) === redis[1]!.port, { timeoutMs: 10_000, what: "the failover after -tilt" });
+      const sdown = events.events.find((e) => e.channel === "+sdown" && e.message.startsWith("master "));
+      expect(sdown?.at).toBeGreaterThanOrEqual(untiltAt);
+    } finally {
+      await master.resume();
+    }
+    expect(infoField(String(await ask(port, "INFO", "sentinel")), "sentinel_tilt")).toBe("0");
+    // Logged as redis-sentinel logs it (sentinelEvent: `# +tilt #tilt mode entered`).
+    const logText = readFileSync(daemon.process.logPath, "utf8");
+    expect(logText).toMatch(/# \+tilt #tilt mode entered/);
+    expect(logText).toMatch(/# -tilt #tilt mode exited/);
+  } finally {
+    log?.close();
+    await daemon?.process.stop();
+    await Promise.all(redis.map((r) => r.stop()));
+  }
+}, 60_000);
