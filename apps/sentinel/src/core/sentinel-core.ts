@@ -346,8 +346,9 @@ export class SentinelCore {
 
   /**
    * SENTINEL DEBUG: new periods for everything that uses them. Health states take their
-   * periods when created, so every link and health state starts over (Redis only changes its
-   * globals); gossip keeps its publish period until the next start.
+   * periods when created, so a new PING, INFO, publish or reconnect period starts every link
+   * and health state over (Redis only changes its globals); gossip keeps its publish period
+   * until the next start.
    */
   #setTimings(d: Partial<DebugTimings>): void {
     this.#timings = {
@@ -367,6 +368,9 @@ export class SentinelCore {
     });
     if (d.tiltTrigger !== undefined) this.#tiltTriggerMs = d.tiltTrigger;
     if (d.tiltPeriod !== undefined) this.#tiltPeriodMs = d.tiltPeriod;
+    const relink =
+      d.pingPeriod !== undefined || d.infoPeriod !== undefined || d.publishPeriod !== undefined || d.minLinkReconnectPeriod !== undefined;
+    if (!relink) return;
     for (const entry of this.#masters.values()) this.#rebuild(entry, true);
     for (const [runid, peer] of [...this.#peers]) {
       this.#destroyLink(peer.link);
