@@ -1,10 +1,16 @@
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import {
   FaultProxy,
+  freePort,
+  startProcess,
   startRedis,
   startRedisSentinel,
   waitFor,
-  type RedisSentinel,
+  type ManagedProcess,
   type RedisServer,
 } from "@sentinel-kit/testkit";
 import type { Address } from "../src/index.js";
@@ -12,11 +18,38 @@ import type { Address } from "../src/index.js";
 /** The master name every test topology monitors. */
 export const MASTER = "mymaster";
 
-/** A master, its replicas and three redis-sentinels (down-after 1000 ms, failover-timeout 3000 ms). */
+/** Which sentinel implementation a topology runs: Debian's redis-sentinel 7.0 or our daemon. */
+export type SentinelKind = "redis-sentinel" | "sentinel-kit";
+
+/** The built daemon, run as a user of a clone runs it (apps/sentinel/README.md). */
+export const SENTINEL_KIT_BIN = fileURLToPath(new URL("../../../apps/sentinel/bin/sentinel-kit.js", import.meta.url));
+const SENTINEL_KIT_DIST = fileURLToPath(new URL("../../../apps/sentinel/dist/main.js", import.meta.url));
+
+/**
+ * Starts one sentinel-kit daemon on `config` in a new directory, the way apps/sentinel's
+ * own integration tests do (port and bind added to the file it may rewrite).
+ */
+export async function startSentinelKit(config: string): Promise<ManagedProcess> {
+  if (!existsSync(SENTINEL_KIT_DIST)) {
+    throw new Error(`${SENTINEL_KIT_DIST} is missing: build the daemon first (\`pnpm build\` at the root)`);
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "client-discovery-kit-"));
+  const confPath = join(dir, "sentinel.conf");
+  writeFileSync(confPath, `port ${port}\nbind 127.0.0.1\n${config}\n`);
+  return startProcess({ command: process.execPath, args: [SENTINEL_KIT_BIN, confPath], port, dir, name: "sentinel-kit" });
+}
+
+/** Starts a sentinel of `kind` on `config`. */
+export function startSentinel(kind: SentinelKind, config: string): Promise<ManagedProcess> {
+  return kind === "sentinel-kit" ? startSentinelKit(config) : startRedisSentinel({ config });
+}
+
+/** A master, its replicas and three sentinels (down-after 1000 ms, failover-timeout 3000 ms). */
 export interface Topology {
   master: RedisServer;
   replicas: RedisServer[];
-  sentinels: RedisSentinel[];
+  sentinels: ManagedProcess[];
   sentinelAddresses: Address[];
   /** Set when the sentinels reach the master through a proxy ({@link startTopology}'s `proxyMaster`). */
   masterProxy: FaultProxy | undefined;
@@ -47,12 +80,15 @@ export async function sentinelCall(sentinel: Address, ...args: string[]): Promis
 /**
  * Starts the topology and waits until every sentinel knows every replica and the two
  * other sentinels, so a failover can be authorized at once. With `proxyMaster`, the
- * sentinels monitor the master through a FaultProxy the test can break.
+ * sentinels monitor the master through a FaultProxy the test can break. `sentinelKind`
+ * picks redis-sentinel (the default) or three sentinel-kit daemons.
  */
-export async function startTopology(options: { replicas?: number; proxyMaster?: boolean } = {}): Promise<Topology> {
+export async function startTopology(
+  options: { replicas?: number; proxyMaster?: boolean; sentinelKind?: SentinelKind } = {},
+): Promise<Topology> {
   const master = await startRedis();
   const replicas: RedisServer[] = [];
-  const sentinels: RedisSentinel[] = [];
+  const sentinels: ManagedProcess[] = [];
   let masterProxy: FaultProxy | undefined;
   const stop = async () => {
     await Promise.all([...sentinels, ...replicas, master].map((p) => p.stop()));
@@ -64,7 +100,7 @@ export async function startTopology(options: { replicas?: number; proxyMaster?: 
     }
     if (options.proxyMaster) masterProxy = await FaultProxy.start({ target: { host: master.host, port: master.port } });
     const monitored = masterProxy ? masterProxy.port : master.port;
-    for (let i = 0; i < 3; i++) sentinels.push(await startRedisSentinel({ config: sentinelConfig("127.0.0.1", monitored) }));
+    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(options.sentinelKind ?? "redis-sentinel", sentinelConfig("127.0.0.1", monitored)));
     const sentinelAddresses = sentinels.map((s) => ({ host: s.host, port: s.port }));
     await waitFor(
       async () => {
