@@ -89,10 +89,16 @@ function minorityPartition(row: 4 | 5, o: RowOptions | undefined): Promise<RowFi
     name: bounded ? "minority partition, min-replicas 1/10" : "minority partition of master",
     topology: base(o, { proxies: true, ...(bounded ? { redisArgs: ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "10"] } : {}) }),
     failoverWithinMs: failoverBound(o),
-    holdAfterFailoverMs: bounded ? 12_000 : 3_000,
-    inject: async ({ topo }) => {
+    holdAfterFailoverMs: bounded ? 14_000 : 5_000,
+    clientProxies: true,
+    inject: async ({ topo, clientProxies }) => {
+      // The clients are on the minority side: they reach the old master, not the daemons.
       topo.nodes[0]!.proxy!.drop();
-      return async () => topo.nodes[0]!.proxy!.pass();
+      for (const p of clientProxies) p.drop();
+      return async () => {
+        topo.nodes[0]!.proxy!.pass();
+        for (const p of clientProxies) p.pass();
+      };
     },
     check: (f, ctx) => {
       const oldPort = ctx.topo.nodes[0]!.server.port;
@@ -101,8 +107,15 @@ function minorityPartition(row: 4 | 5, o: RowOptions | undefined): Promise<RowFi
       ctx.notes.push(`${onOld.length} writes acked by the old master after the partition, the last at t0+${lastOnOld === undefined ? "-" : lastOnOld.at - ctx.t0} ms`);
       // Redis doc (replication, min-replicas-max-lag): the old master stops accepting writes
       // once its replicas' lag exceeds max-lag, so no ack from it later than max-lag + 1 s.
-      const late = bounded ? onOld.filter((a) => a.at - ctx.t0 > 11_000).length : 0;
-      return [...oneFailover(f), ...(late > 0 ? [`${late} writes acked by the old master later than max-lag + 1 s`] : [])];
+      const late = bounded ? onOld.filter((a) => a.at - ctx.t0 > 12_000).length : 0;
+      const noReplicas = ctx.workload.failed.find((e) => e.at >= ctx.t0 && e.error.startsWith("NOREPLICAS"));
+      if (bounded) ctx.notes.push(`first NOREPLICAS at t0+${noReplicas === undefined ? "never" : noReplicas.at - ctx.t0} ms`);
+      // max-lag 10 s, plus up to 1 s for the replicas' last REPLCONF ACK and 1 s for Redis's cron.
+      return [
+        ...oneFailover(f),
+        ...(late > 0 ? [`${late} writes acked by the old master later than max-lag + 2 s`] : []),
+        ...(bounded && noReplicas === undefined ? ["the old master never answered NOREPLICAS"] : []),
+      ];
     },
   });
 }
@@ -123,16 +136,16 @@ export const row6: RowRunner = (o) =>
     check: (f) => oneFailover(f),
   });
 
-/** Row 7: 5 daemons that cannot reach one another (1/1/1/1/1, stricter than 2/2/1), master killed. */
+/** Row 7: 5 daemons that cannot reach one another (1/1/1/1/1, stricter than 2/2/1), master hung. */
 export const row7: RowRunner = (o) =>
   runScenario({
     row: 7, name: "sentinels split, no majority", topology: base(o, { proxies: true, sentinels: 5 }), holdMs: 8_000,
     inject: async (ctx) => {
-      ctx.notes.push("every daemon isolated from its peers (1/1/1/1/1), data nodes reachable; master SIGKILLed");
+      ctx.notes.push("every daemon isolated from its peers (1/1/1/1/1), data nodes reachable; master SIGSTOPped 8 s");
       for (const d of ctx.topo.daemons) d.proxy!.drop();
-      await ctx.topo.nodes[0]!.server.kill();
+      await ctx.topo.nodes[0]!.server.pause();
       return async () => {
-        await restartNode(ctx.topo, 0);
+        await ctx.topo.nodes[0]!.server.resume();
         for (const d of ctx.topo.daemons) d.proxy!.pass();
       };
     },

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "@sentinel-kit/config-store";
-import { waitFor } from "@sentinel-kit/testkit";
+import { FaultProxy, waitFor } from "@sentinel-kit/testkit";
 import { EventLog, type DaemonEvent } from "./event-log.js";
 import type { RowFigures } from "./figures.js";
 import { reportedMasterPort } from "./resp.js";
@@ -25,6 +25,8 @@ export interface ScenarioContext {
   initialMaster: number;
   /** Row-specific observations, copied into the figures. */
   notes: string[];
+  /** The workload's proxies to the daemons, when the spec asks for them. */
+  clientProxies: FaultProxy[];
   /** Acknowledged ops the final master does not have (filled in before `check`). */
   lost: AckedOp[];
 }
@@ -43,6 +45,8 @@ export interface ScenarioSpec {
   clients?: number;
   /** Clients reach data nodes directly (on the node's side of any proxy fault); true by default. */
   clientsDirect?: boolean;
+  /** The workload reaches the daemons through proxies of its own (`ctx.clientProxies`), so a row can cut clients off from the daemons. */
+  clientProxies?: boolean;
   /** Keep the fault this long after the agreed failover, ms; 0 by default. */
   holdAfterFailoverMs?: number;
   /** Injects the fault; returns the heal. */
@@ -68,13 +72,15 @@ export async function runScenario(spec: ScenarioSpec): Promise<RowFigures> {
   const logs: EventLog[] = [];
   const sampler = new RoleSampler(() => topo.nodePorts());
   let workload: Workload | undefined;
+  const clientProxies: FaultProxy[] = [];
   try {
+    if (spec.clientProxies === true) for (const d of topo.daemons) clientProxies.push(await FaultProxy.start({ target: { host: "127.0.0.1", port: d.port } }));
     for (const [i, d] of topo.daemons.entries()) logs.push(await EventLog.open(d.port, i, events));
     sampler.start();
-    workload = Workload.start({ sentinelPorts: topo.daemons.map((d) => d.port), clients: spec.clients ?? 3, ...(spec.clientsDirect === false ? {} : { natMap: topo.natMap() }) });
+    workload = Workload.start({ sentinelPorts: spec.clientProxies === true ? clientProxies.map((p) => p.port) : topo.daemons.map((d) => d.port), clients: spec.clients ?? 3, ...(spec.clientsDirect === false ? {} : { natMap: topo.natMap() }) });
     const w = workload;
     await waitFor(() => w.acked.length >= 20, { timeoutMs: 10_000, what: "the workload to get 20 acknowledgements" });
-    const ctx: ScenarioContext = { topo, events, workload, t0: Date.now(), initialMaster: topo.advertisedPort(0), notes: [], lost: [] };
+    const ctx: ScenarioContext = { topo, events, workload, t0: Date.now(), initialMaster: topo.advertisedPort(0), notes: [], lost: [], clientProxies };
     const violations: string[] = [];
     const heal = await spec.inject(ctx);
     let convergeAt: number | undefined;
@@ -151,6 +157,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<RowFigures> {
     await workload?.stop();
     sampler.stop();
     for (const l of logs) l.close();
+    await Promise.allSettled(clientProxies.map((p) => p.close()));
     await topo.stop();
   }
 }

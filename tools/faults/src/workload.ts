@@ -33,8 +33,8 @@ export interface WorkloadOptions {
 export class Workload {
   /** Acknowledged ops, in acknowledgement order. */
   readonly acked: AckedOp[] = [];
-  /** Ops that failed (error or timeout). */
-  failed = 0;
+  /** Ops that failed (error or timeout): when, and the error's first line. */
+  readonly failed: { at: number; error: string }[] = [];
   readonly #clients: Redis[] = [];
   readonly #loops: Promise<void>[] = [];
   readonly #pauseMs: number;
@@ -79,8 +79,8 @@ export class Workload {
           kind === "set" ? await client.set(key, value) : kind === "incr" ? await client.incr(key) : await client.rpush(key, value);
         const stream = (client as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
         this.acked.push({ kind, key, value: kind === "incr" ? String(reply) : value, at: Date.now(), by: `${stream?.remoteAddress ?? "?"}:${stream?.remotePort ?? 0}` });
-      } catch {
-        this.failed++;
+      } catch (error) {
+        this.failed.push({ at: Date.now(), error: String((error as Error).message).split("\n")[0]!.slice(0, 80) });
       }
       await new Promise((r) => setTimeout(r, this.#pauseMs));
     }
