@@ -289,9 +289,13 @@ export class HealthMonitor {
     if (!this.#running) return;
     let due = Infinity;
     for (const entry of this.#entries.values()) due = Math.min(due, entry.nextDueAt);
-    if (due === Infinity || due >= this.#timerAt) return;
+    if (due === this.#timerAt) return;
+    // A due time that moved later (a PONG came before the PING could be resent) moves the
+    // timer too: an early wake-up with nothing due costs more than moving a timer.
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#timerAt = due;
+    if (due === Infinity) return;
     this.#timer = this.#clock.setTimeout(() => this.#onTimer(), Math.max(0, due - this.#clock.now()));
   }
 

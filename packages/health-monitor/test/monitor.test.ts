@@ -11,6 +11,8 @@ import {
 /** A clock whose time moves only when the test says so. */
 class ManualClock implements MonitorClock {
   time = 1_000_000;
+  /** Timers that fired so far. */
+  fired = 0;
   #timers: { at: number; callback: () => void; id: number }[] = [];
   #nextId = 1;
   now(): number {
@@ -34,6 +36,7 @@ class ManualClock implements MonitorClock {
       if (next === undefined || next.at > end) break;
       this.#timers.shift();
       this.time = Math.max(this.time, next.at);
+      this.fired += 1;
       next.callback();
     }
     this.time = end;
@@ -204,6 +207,22 @@ describe("HealthMonitor's send grid (sendGranularityMs, Redis's 10 Hz tick)", ()
     expect(periodic.filter((s) => s.at % 100 !== 0)).toEqual([]);
     const at = (port: number) => periodic.filter((s) => s.port === port).map((s) => s.at);
     expect(at(6379)).toEqual(at(6380));
+  });
+
+  it("wakes once per PING: a PONG moves the timer set for resending the PING later", async () => {
+    const master = new MemoryRedis();
+    const { clock, monitor } = setup(new Map([[6379, master]]));
+    monitor.start();
+    await clock.advance(1000);
+    const fired = clock.fired;
+    const pings = master.commands.filter((c) => c[0] === "PING").length;
+    await clock.advance(11_000);
+    // PINGs every 1.1 s on the grid, and one INFO at 10 s + 1 ms rounded up: 11 wake-ups.
+    // Without the move, as many idle ones again at the "resend the PING" times (SPEC §4.3:
+    // half a ping period after a PING) that the PONG had made moot.
+    const newPings = master.commands.filter((c) => c[0] === "PING").length - pings;
+    expect({ newPings, fired: clock.fired - fired }).toEqual({ newPings: 10, fired: 11 });
+    monitor.stop();
   });
 
   it("with sendGranularityMs 0 sends at the exact due times", async () => {
