@@ -5,6 +5,7 @@
  * @module
  */
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { Server as TlsServer } from "node:tls";
 import type { RespValue } from "../values.js";
 import { encodeReply } from "../encoder.js";
 import type { CommandClient } from "./commands.js";
@@ -32,7 +33,8 @@ const DEFAULT_HELLO = { version: "7.0.15", mode: "standalone", role: "master" } 
 const toBuffer = (value: string | Buffer): Buffer => (typeof value === "string" ? Buffer.from(value) : value);
 
 /**
- * A Redis-protocol server. It answers HELLO, AUTH, QUIT, SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE,
+ * A Redis-protocol server, over TCP or, given a `node:tls` server as `options.server`, over
+ * TLS (Redis's `tls-port`). It answers HELLO, AUTH, QUIT, SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE,
  * PUNSUBSCRIBE (and PING while a RESP2 client is subscribed) itself, with Redis's replies and
  * error texts, and passes every other command to `options.handler`.
  *
@@ -76,7 +78,8 @@ export class RespServer {
     };
     // Half-open sockets let `printf 'PING\r\n' | nc` get its reply after the client's FIN.
     this.net = options.server ?? createServer({ allowHalfOpen: true });
-    this.net.on("connection", (socket: Socket) => this.accept(socket));
+    // A TLS server's "connection" is the raw socket; commands arrive after the handshake.
+    this.net.on(this.net instanceof TlsServer ? "secureConnection" : "connection", (socket: Socket) => this.accept(socket));
     // Accept failures (EMFILE...) arrive here; without a listener they would crash the process.
     this.net.on("error", (error) => this.report(error, undefined));
   }

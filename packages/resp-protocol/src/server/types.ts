@@ -95,7 +95,10 @@ export interface RespServerOptions {
   host?: string;
   /** Port {@link RespServer.listen} binds; 0 (any free port) by default. */
   port?: number;
-  /** Serve connections of this existing server instead of creating one; `close()` closes it too. */
+  /**
+   * Serve connections of this existing server instead of creating one; `close()` closes it
+   * too. A `node:tls` server is served over TLS: each client once its handshake is done.
+   */
   server?: Server;
   /**
    * Decides a password. When given, every client must authenticate (AUTH or HELLO AUTH) before
