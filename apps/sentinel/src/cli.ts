@@ -6,6 +6,7 @@ import { ConfigError, ConfigNotWritableError, strerror } from "@sentinel-kit/con
 import { AclConfigError } from "./acl/index.js";
 import { formatRedisLogLine } from "./runtime/logger.js";
 import { ListenError, SentinelDaemon, type CommandDispatcher } from "./runtime/daemon.js";
+import { TlsConfigError } from "./runtime/tls.js";
 
 /** The package version, printed by `--version`. */
 export const SENTINEL_KIT_VERSION = "0.1.0";
@@ -172,7 +173,7 @@ export async function runSentinel(argv: readonly string[], dispatch?: CommandDis
   try {
     await daemon.start();
   } catch (error) {
-    if (!(error instanceof ListenError)) throw error;
+    if (!(error instanceof ListenError) && !(error instanceof TlsConfigError)) throw error;
     for (const line of error.message.split("\n")) logNow(line);
     await daemon.close();
     return 1;

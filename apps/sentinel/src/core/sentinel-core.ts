@@ -180,7 +180,7 @@ export class SentinelCore {
       {
         myRunid: config.myid,
         currentEpoch: config.currentEpoch,
-        announcePort: config.announcePort !== 0 ? config.announcePort : config.server.port,
+        announcePort: helloPort(config),
         ...(config.announceIp !== undefined && config.announceIp !== "" ? { announceIp: config.announceIp } : {}),
         resolveHostnames: config.resolveHostnames,
         masters: [],
@@ -773,7 +773,7 @@ export class SentinelCore {
       const hello = {
         ...effect.hello,
         sentinelIp: c.announceIp !== undefined && c.announceIp !== "" ? c.announceIp : null,
-        sentinelPort: c.announcePort !== 0 ? c.announcePort : c.server.port,
+        sentinelPort: helloPort(c),
       };
       this.#fx.push({ type: "publish-hello", link, target, hello, command: this.#renamed(link, ["PUBLISH"])[0] ?? "PUBLISH" });
     }
@@ -1242,4 +1242,10 @@ export class SentinelCore {
     if (this.#lastTick !== null) at = Math.min(at, this.#lastTick + TILT_CHECK_PERIOD_MS);
     return Number.isFinite(at) ? Math.max(at, this.#now) : null;
   }
+}
+
+// sentinelSendHello: announce-port, else the TLS port when links use TLS, else the port.
+function helloPort(config: SentinelConfig): number {
+  if (config.announcePort !== 0) return config.announcePort;
+  return config.server.tlsReplication && config.server.tlsPort !== 0 ? config.server.tlsPort : config.server.port;
 }

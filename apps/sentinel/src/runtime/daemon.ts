@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { accessSync, constants } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
+import { createServer as createTlsServer, type ConnectionOptions, type Server as TlsServer } from "node:tls";
 import type { FastConfirmationOptions } from "@sentinel-kit/failover-planner";
 import { FileConfigStore, SentinelConfigFile, strerror, writeFileAtomic, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
 import { helloPayload } from "@sentinel-kit/gossip";
@@ -30,6 +31,7 @@ import { dispatchCommand, lookupCommand } from "../commands/dispatch.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { CommandResult, CoreEffect, CoreEvent, CoreLogLevel, LinkId, MutationCommand } from "../core/types.js";
 import { RedisLog, type LogVerbosity } from "./logger.js";
+import { loadTlsFiles, tlsClientOptions, tlsServerOptions, type TlsFiles } from "./tls.js";
 import { ScriptRunner, checkScriptSet } from "../scripts/index.js";
 import { REDIS_DEBUG_TIMINGS, globalConfigView, masterView } from "./view.js";
 
@@ -120,6 +122,10 @@ export class SentinelDaemon {
   // the sockets of the other `bind` addresses hand their connections to it.
   readonly #net: Server = createServer({ allowHalfOpen: true });
   readonly #extraListeners: Server[] = [];
+  // tls-port's listeners hand their clients to the same RespServer once the handshake is done.
+  readonly #tlsListeners: TlsServer[] = [];
+  // tls-replication: every outgoing link (masters, replicas, sentinels) uses TLS.
+  #linkTls: ConnectionOptions | undefined;
   readonly #bind: readonly string[];
   readonly #port: number;
   readonly #startedAt = Date.now();
@@ -237,9 +243,14 @@ export class SentinelDaemon {
 
   /** Starts serving and monitoring; resolves once the port is open. */
   async start(): Promise<void> {
+    const server = this.#core.config.server;
+    // Redis loads the certificates at start (after `dir`) and refuses to start without them.
+    const files = server.tlsPort !== 0 || server.tlsReplication ? await loadTlsFiles(server) : undefined;
+    if (files !== undefined && server.tlsReplication) this.#linkTls = tlsClientOptions(server, files);
     await this.#listen();
     const address = await this.#server.listen();
     this.#listenPort = address.port;
+    if (files !== undefined && server.tlsPort !== 0) await this.#listenTls(server.tlsPort, files);
     this.#log.log("warning", `Sentinel ID is ${this.#core.myid}`);
     this.#enqueue(this.#core.start(Date.now(), Math.random).effects);
   }
@@ -261,7 +272,7 @@ export class SentinelDaemon {
       slot.link.destroy();
     }
     this.#links.clear();
-    for (const extra of this.#extraListeners) extra.close();
+    for (const extra of [...this.#extraListeners, ...this.#tlsListeners]) extra.close();
     await this.#server.close({ timeoutMs: 500 });
     this.#log.log("warning", "Sentinel is now ready to exit, bye bye...");
     this.#log.close();
@@ -326,6 +337,33 @@ export class SentinelDaemon {
       }
     }
     if (!this.#net.listening) throw new ListenError(this.#bind.join(" "), this.#port, new Error("no address could be bound"));
+  }
+
+  /** `tls-port` on every `bind` address, as the TCP port is (listenToPort for the TLS port). */
+  async #listenTls(tlsPort: number, files: TlsFiles): Promise<void> {
+    const options = tlsServerOptions(this.#core.config.server, files);
+    for (const entry of this.#bind.length === 0 ? ["*"] : this.#bind) {
+      const optional = entry.startsWith("-");
+      const name = optional ? entry.slice(1) : entry;
+      const host = name === "*" ? "0.0.0.0" : name === "::*" ? "::" : name;
+      const server = createTlsServer(options);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen({ port: tlsPort, host, ipv6Only: host.includes(":") }, () => {
+            server.off("error", reject);
+            resolve();
+          });
+        });
+      } catch (error) {
+        if (optional) continue;
+        throw new ListenError(name, tlsPort, error);
+      }
+      server.on("secureConnection", (socket) => this.#net.emit("connection", socket));
+      // A failed handshake (no client certificate, wrong CA) is the client's problem, logged as Redis does.
+      server.on("tlsClientError", (error) => this.#log.log("verbose", `Error accepting a client connection: ${error.message}`));
+      this.#tlsListeners.push(server);
+    }
   }
 
   // processCommand's order: the ACL check, then the command (the ACL command itself is
@@ -564,6 +602,7 @@ export class SentinelDaemon {
       host: effect.address.host,
       port: effect.address.port,
       sentinelId: this.#core.myid,
+      ...(this.#linkTls !== undefined ? { tls: this.#linkTls } : {}),
       ...(effect.authPass !== undefined ? { authPass: effect.authPass } : {}),
       ...(effect.authUser !== undefined ? { authUser: effect.authUser } : {}),
     });

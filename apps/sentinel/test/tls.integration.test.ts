@@ -1,0 +1,121 @@
+// TLS (SPEC §2.1, §4.5; Redis's tls.c and sentinelSendHello): Debian's redis-server with TLS
+// only (`--port 0`), certificates made by the test with Debian's openssl; a sentinel-kit daemon
+// monitors it with tls-replication, serves clients on tls-port (client certificates
+// required, tls-auth-clients yes), announces its tls-port in hellos (a Debian redis-sentinel
+// with the same TLS settings lists it at that port, and it lists redis-sentinel at its own)
+// and, with it, fails the master over to its TLS replica.
+import { connect } from "node:tls";
+import { readFileSync } from "node:fs";
+import { freePort, redisCli, startProcess, startRedisSentinel, waitFor, type ManagedProcess, type RedisSentinel } from "@sentinel-kit/testkit";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { makeCerts, type TestCerts } from "./harness/certs.js";
+import { startDaemon, type Daemon } from "./harness/processes.js";
+
+let certs: TestCerts;
+let master: ManagedProcess;
+let replica: ManagedProcess;
+let daemon: Daemon;
+let peer: RedisSentinel | undefined;
+let masterTls: number;
+let replicaTls: number;
+let daemonTls: number;
+let peerTls: number;
+
+// One PING over TLS with the client certificate: readiness of a TLS-only redis-server.
+function tlsPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port, ca: readFileSync(certs.caCert), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey), checkServerIdentity: () => undefined });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.on("error", () => done(false));
+    socket.on("secureConnect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk: Buffer) => done(chunk.toString().startsWith("+PONG")));
+  });
+}
+
+function tlsArgs(): string[] {
+  return ["--tls-cert-file", certs.serverCert, "--tls-key-file", certs.serverKey, "--tls-ca-cert-file", certs.caCert];
+}
+
+async function startTlsRedis(tlsPort: number, replicaOf?: number): Promise<ManagedProcess> {
+  const args = ["--port", "0", "--tls-port", String(tlsPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0", "--tls-replication", "yes", ...tlsArgs()];
+  if (replicaOf !== undefined) args.push("--replicaof", "127.0.0.1", String(replicaOf));
+  return startProcess({ command: "redis-server", args, port: tlsPort, name: "redis-server-tls", ready: (p) => tlsPing(p.port) });
+}
+
+// redis-cli over TLS with the client certificate, as a user runs it.
+function tlsCli(port: number, ...args: string[]): Promise<string> {
+  return redisCli(port, "--tls", "--cacert", certs.caCert, "--cert", certs.clientCert, "--key", certs.clientKey, ...args);
+}
+
+function tlsConfig(tlsPort: number): string {
+  return `tls-port ${tlsPort}\ntls-cert-file ${certs.serverCert}\ntls-key-file ${certs.serverKey}\ntls-ca-cert-file ${certs.caCert}\ntls-replication yes\n`;
+}
+
+beforeAll(async () => {
+  certs = makeCerts();
+  masterTls = await freePort();
+  master = await startTlsRedis(masterTls);
+  replicaTls = await freePort();
+  replica = await startTlsRedis(replicaTls, masterTls);
+  daemonTls = await freePort();
+  daemon = await startDaemon(
+    `${tlsConfig(daemonTls)}sentinel monitor mymaster 127.0.0.1 ${masterTls} 1\nsentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 10000\n`,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await peer?.stop();
+  await daemon?.process.stop();
+  await replica?.stop();
+  await master?.stop();
+});
+
+it("monitors a TLS-only master and discovers its replica over TLS links", async () => {
+  await waitFor(
+    async () => {
+      const out = await tlsCli(daemonTls, "SENTINEL", "replicas", "mymaster");
+      return out.includes(String(replicaTls)) && /\nflags\nslave\n/.test(out);
+    },
+    { timeoutMs: 15_000, intervalMs: 100, what: "the replica listed as a healthy slave" },
+  );
+  const masters = await tlsCli(daemonTls, "SENTINEL", "masters");
+  expect(masters).toMatch(/\nflags\nmaster\n/);
+  expect(masters).toMatch(/\nnum-slaves\n1\n/);
+});
+
+it("serves clients on tls-port and requires a client certificate (tls-auth-clients yes)", async () => {
+  expect(await tlsCli(daemonTls, "PING")).toBe("PONG");
+  await expect(redisCli(daemonTls, "--tls", "--cacert", certs.caCert, "PING")).rejects.toThrow();
+  // The plain port still answers, as redis-sentinel's does next to its tls-port.
+  expect(await redisCli(daemon.port, "PING")).toBe("PONG");
+});
+
+it("hellos announce tls-port: redis-sentinel 7.0.15 and sentinel-kit list each other at their TLS ports", async () => {
+  peerTls = await freePort();
+  peer = await startRedisSentinel({ config: `${tlsConfig(peerTls)}sentinel monitor mymaster 127.0.0.1 ${masterTls} 1\nsentinel down-after-milliseconds mymaster 1000\n` });
+  await waitFor(
+    async () => (await tlsCli(peerTls, "SENTINEL", "sentinels", "mymaster")).includes(`\nport\n${daemonTls}\n`),
+    { timeoutMs: 15_000, intervalMs: 100, what: "redis-sentinel to list sentinel-kit at its tls-port" },
+  );
+  await waitFor(
+    async () => (await tlsCli(daemonTls, "SENTINEL", "sentinels", "mymaster")).includes(`\nport\n${peerTls}\n`),
+    { timeoutMs: 15_000, intervalMs: 100, what: "sentinel-kit to list redis-sentinel at its tls-port" },
+  );
+  // Each reaches the other over TLS: the link is up (no disconnected flag).
+  expect(await tlsCli(daemonTls, "SENTINEL", "sentinels", "mymaster")).toMatch(/\nflags\nsentinel\n/);
+}, 40_000);
+
+it("fails the TLS master over to its TLS replica, both sentinels agreeing (votes asked over TLS)", async () => {
+  await master.kill();
+  for (const port of [daemonTls, peerTls]) {
+    await waitFor(
+      async () => (await tlsCli(port, "SENTINEL", "get-master-addr-by-name", "mymaster")).endsWith(String(replicaTls)),
+      { timeoutMs: 20_000, intervalMs: 100, what: `+switch-master to the replica on the sentinel at ${port}` },
+    );
+  }
+  expect(await tlsCli(replicaTls, "ROLE")).toMatch(/^master/);
+}, 45_000);
