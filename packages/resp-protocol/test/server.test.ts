@@ -226,6 +226,41 @@ describe("AUTH", () => {
     for (const [request, reply] of cases) expect(await c.request(request, reply)).toBe(reply);
   });
 
+  test("authRequired is asked per connection; named users log in while the default user needs no password", async () => {
+    // Redis's model: `ACL SETUSER default resetpass >x` changes authRequired for new connections only.
+    let required = false;
+    let passwordOnly = false;
+    const { client } = await setup({ authenticate, authRequired: () => required, passwordOnlyAuth: () => passwordOnly });
+    const open1 = await client();
+    expect(await open1.request("PING\r\n", "+PONG\r\n")).toBe("+PONG\r\n");
+    const noPassword = "-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n";
+    expect(await open1.request("AUTH x\r\n", noPassword)).toBe(noPassword);
+    expect(await open1.request("AUTH bob pw\r\n", "+OK\r\n")).toBe("+OK\r\n");
+    required = true;
+    passwordOnly = true;
+    const open2 = await client();
+    expect(await open2.request("PING\r\n", "-NOAUTH Authentication required.\r\n")).toBe("-NOAUTH Authentication required.\r\n");
+    expect(await open2.request("AUTH sekret\r\n", "+OK\r\n")).toBe("+OK\r\n");
+    // The first connection keeps what it had.
+    expect(await open1.request("PING\r\n", "+PONG\r\n")).toBe("+PONG\r\n");
+  });
+
+  test("canSubscribe refuses a whole SUBSCRIBE or PSUBSCRIBE before any channel is subscribed", async () => {
+    const seen: string[] = [];
+    const { client, server } = await setup({
+      canSubscribe: (c, command, targets) => {
+        seen.push(`${c.id} ${command} ${targets.map(String).join(",")}`);
+        return targets.some((t) => t.toString() === "secret") ? resp.error("NOPERM this user has no permissions to access one of the channels used as arguments") : undefined;
+      },
+    });
+    const c = await client();
+    const refused = "-NOPERM this user has no permissions to access one of the channels used as arguments\r\n";
+    expect(await c.request("SUBSCRIBE open secret\r\n", refused)).toBe(refused);
+    expect(server.publish("open", "m")).toBe(0);
+    expect(await c.request("PSUBSCRIBE o*\r\n", "*3\r\n$10\r\npsubscribe\r\n$2\r\no*\r\n:1\r\n")).toBe("*3\r\n$10\r\npsubscribe\r\n$2\r\no*\r\n:1\r\n");
+    expect(seen).toEqual(["1 subscribe open,secret", "1 psubscribe o*"]);
+  });
+
   test("unauthenticated clients get Redis's tighter request limits until AUTH succeeds", async () => {
     const { client } = await setup({ authenticate });
     const big = `*11\r\n$4\r\nECHO\r\n${"$1\r\nx\r\n".repeat(10)}`;

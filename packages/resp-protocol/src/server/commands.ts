@@ -40,6 +40,8 @@ export interface CommandHost {
   readonly authenticate: ((user: string, password: string, client: RespClientContext) => boolean | Promise<boolean>) | undefined;
   readonly hello: (client: RespClientContext) => ReadonlyArray<readonly [string, RespValue]>;
   readonly isKnownCommand: ((name: string) => boolean) | undefined;
+  readonly passwordOnlyAuth: () => boolean;
+  readonly canSubscribe: ((client: RespClientContext, command: "subscribe" | "psubscribe", targets: readonly Buffer[]) => RespValue | undefined) | undefined;
   readonly registry: PubSubRegistry<CommandClient>;
   reportError(error: unknown, client: RespClientContext | undefined): void;
 }
@@ -176,7 +178,7 @@ function auth(host: CommandHost, client: CommandClient, args: Buffer[]): Replies
   if (args.length > 2) return [syntaxErrorReply()];
   const [first, second] = args;
   if (first === undefined) return [arityErrorReply("auth")];
-  if (second === undefined && host.authenticate === undefined) return [errorReply(AUTH_WITHOUT_PASSWORD)];
+  if (second === undefined && !host.passwordOnlyAuth()) return [errorReply(AUTH_WITHOUT_PASSWORD)];
   const [user, password] = second === undefined ? ["default", first] : [first, second];
   return authenticated(host, client, user.toString(), password.toString(), () => [OK]);
 }
@@ -228,6 +230,13 @@ function hello(host: CommandHost, client: CommandClient, args: Buffer[]): Replie
 }
 
 function subscribe(host: CommandHost, client: CommandClient, name: "subscribe" | "psubscribe", args: Buffer[]): Replies {
+  let refusal: RespValue | undefined;
+  try {
+    refusal = host.canSubscribe?.(client, name, args);
+  } catch (error) {
+    return failure(host, client, error);
+  }
+  if (refusal !== undefined) return [refusal];
   return args.map((target) => {
     if (name === "subscribe") host.registry.subscribe(client, target);
     else host.registry.psubscribe(client, target);

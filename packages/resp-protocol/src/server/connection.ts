@@ -20,7 +20,7 @@ import type { RespDisconnectReason } from "./types.js";
 /** What a connection needs from its server. */
 export interface ConnectionHost extends CommandHost {
   readonly limits: Partial<RespLimits>;
-  readonly authRequired: boolean;
+  readonly authRequired: () => boolean;
   readonly outputHighWaterMark: number;
   readonly pubsubOutputLimit: OutputBufferLimit;
   readonly lingerMs: number;
@@ -73,14 +73,15 @@ export class RespConnection implements CommandClient {
     this.localAddress = formatAddress(socket.localAddress, socket.localPort);
     this.connectedAt = host.now();
     this.lastActive = this.connectedAt;
-    this.userName = host.authRequired ? undefined : "default";
+    const authRequired = host.authRequired();
+    this.userName = authRequired ? undefined : "default";
     this.outputLimit = new OutputLimitTracker(host.pubsubOutputLimit);
     // Below Node's own mark a full buffer would never emit 'drain' to resume us.
     this.highWaterMark = Math.max(host.outputHighWaterMark, socket.writableHighWaterMark);
     this.decoder = new RespRequestDecoder({
       onCommand: (argv) => this.onCommand(argv),
       limits: host.limits,
-      authenticated: !host.authRequired,
+      authenticated: !authRequired,
     });
     this.closed = new Promise((resolve) => {
       this.markClosed = resolve;

@@ -102,10 +102,30 @@ export interface RespServerOptions {
   server?: Server;
   /**
    * Decides a password. When given, every client must authenticate (AUTH or HELLO AUTH) before
-   * running other commands, and `AUTH <password>` means user `default`. When absent, no
+   * running other commands unless `authRequired` says otherwise, and `AUTH <password>` means
+   * user `default`. When absent, no
    * authentication is required and only user `default` exists, with any password.
    */
   authenticate?: (user: string, password: string, client: RespClientContext) => boolean | Promise<boolean>;
+  /**
+   * Whether a new connection must authenticate, asked once per connection when it is
+   * accepted (Redis's `authRequired` at `createClient`: the default user has a password or
+   * is off). By default: whether `authenticate` is given. A connection that need not
+   * authenticate starts as user `default`, and AUTH still switches user through `authenticate`.
+   */
+  authRequired?: () => boolean;
+  /**
+   * Whether `AUTH <password>` (no user name) is accepted, asked at each such AUTH; when not,
+   * it gets `-ERR AUTH <password> called without any password configured for the default
+   * user...` (Redis: the default user is `nopass`). By default: whether `authenticate` is given.
+   */
+  passwordOnlyAuth?: () => boolean;
+  /**
+   * Checks SUBSCRIBE and PSUBSCRIBE, which the server answers itself, before any channel is
+   * subscribed (Redis's ACL check in processCommand covers the whole command): an error reply
+   * refuses the command, undefined allows it.
+   */
+  canSubscribe?: (client: RespClientContext, command: "subscribe" | "psubscribe", targets: readonly Buffer[]) => RespValue | undefined;
   /**
    * The fields of the HELLO reply, in order, computed after the protocol switch. Redis's
    * standalone shape (see {@link helloFields}) by default; a sentinel passes `mode: "sentinel"`.
