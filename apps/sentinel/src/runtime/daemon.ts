@@ -165,14 +165,18 @@ export class SentinelDaemon {
     });
     this.#server = new RespServer({
       handler: (command, client) => this.#handle(command, client),
-      // Whether connections must authenticate is decided at start (RespServer's model):
-      // requirepass, or users whose default user has a password or is off.
-      ...(users.authRequired()
-        ? {
-            authenticate: (user: string, password: string, client: RespClientContext) =>
-              this.#acl.login("AUTH", user, password, Date.now(), () => clientInfoLine(client, Date.now())),
-          }
-        : {}),
+      // Redis's createClient: a connection must authenticate when the default user has a
+      // password or is off, as the user table is when it connects (ACL SETUSER applies to new
+      // connections); AUTH always goes through the table, so named users log in either way.
+      authenticate: (user: string, password: string, client: RespClientContext) =>
+        this.#acl.login("AUTH", user, password, Date.now(), () => clientInfoLine(client, Date.now())),
+      authRequired: () => this.#acl.users.authRequired(),
+      passwordOnlyAuth: () => this.#acl.passwordOnlyAuthAllowed(),
+      // SUBSCRIBE and PSUBSCRIBE are answered by RespServer: the channel check runs there.
+      canSubscribe: (client, command, targets) =>
+        this.#acl.authorize(client.user ?? "default", [command, ...targets.map((t) => t.toString("utf8"))], Date.now(), () =>
+          clientInfoLine(client, Date.now()),
+        ),
       hello: (client) => helloFields(client, { version: "7.0.15", mode: "sentinel" }),
       isKnownCommand: isSentinelCommand,
       server: this.#net,
@@ -210,7 +214,7 @@ export class SentinelDaemon {
     if (generated) config = { ...config, myid: randomBytes(20).toString("hex") };
     const daemon = new SentinelDaemon(options, file, config, log, users);
     // sentinelIsRunning: a new id is flushed before anything else.
-    if (generated) await file.save(daemon.#core.config);
+    if (generated) await file.save(daemon.#withUsers(daemon.#core.config));
     return daemon;
   }
 
@@ -262,7 +266,7 @@ export class SentinelDaemon {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     await this.#waitDrained();
     try {
-      await this.#file.save(this.#core.config);
+      await this.#file.save(this.#withUsers(this.#core.config));
     } catch (error) {
       this.#log.log("warning", `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${String(error)}`);
     }
@@ -520,9 +524,20 @@ export class SentinelDaemon {
     }
   }
 
+  /**
+   * The config with the ACL table's users as `user` lines: Redis's rewrite writes every user
+   * (default included, passwords as hashes) unless an aclfile holds them, so ACL SETUSER
+   * changes survive the next flush (rewriteConfigUserOption).
+   */
+  #withUsers(config: SentinelConfig): SentinelConfig {
+    if (config.server.aclfile !== "") return config;
+    const users = this.#acl.users.list().map((line) => line.split(" ").slice(1));
+    return { ...config, server: { ...config.server, users } };
+  }
+
   async #save(config: SentinelConfig): Promise<boolean> {
     try {
-      await this.#file.save(config);
+      await this.#file.save(this.#withUsers(config));
       return true;
     } catch (error) {
       this.#log.log("warning", "WARNING: Sentinel was not able to save the new configuration on disk!!!");
