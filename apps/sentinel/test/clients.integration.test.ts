@@ -16,7 +16,7 @@ import { redisCli, startRedis, waitFor, type RedisServer } from "@sentinel-kit/t
 import { Redis } from "ioredis";
 import { createSentinel } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ask, fields, masterPort, startDaemon, type Daemon } from "./harness/processes.js";
+import { EventLog, ask, fields, masterPort, startDaemon, type Daemon } from "./harness/processes.js";
 
 const PY_CLIENT = fileURLToPath(new URL("./fixtures/redis_py_sentinel.py", import.meta.url));
 // Debian's interpreter, which has python3-redis; `python3` on PATH may be another build.
@@ -205,26 +205,44 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
     expect(await ioredisDetector.set("ioredis-detector", "before")).toBe("OK");
     expect(await server(promoted).cli("GET", "ioredis-detector")).toBe("before");
     const previous = promoted;
-    // The daemons need fresh INFO from the replica just reconfigured before they may pick it.
-    await waitFor(async () => (await ask(daemons[1]!.port, "SENTINEL", "FAILOVER", "mymaster").catch((e: Error) => e.message)) === "OK", {
-      timeoutMs: 10_000,
-      intervalMs: 200,
-      what: "SENTINEL FAILOVER to be accepted",
-    });
-    await waitFor(
-      async () => {
-        const seen = await Promise.all(daemons.map((d) => masterPort(d.port)));
-        promoted = seen[0] ?? 0;
-        return seen.every((p) => p !== null && p !== previous && p !== oldMaster && p === promoted);
-      },
-      { timeoutMs: 10_000, what: "the daemons to agree on the manually promoted replica" },
-    );
-    const ms = await followWrites(() => ioredisDetector!.set("ioredis-detector", "after"), () => ioredisDetector!.get("ioredis-detector"), "after");
-    expect(ms).toBeLessThan(FOLLOW_TIMEOUT_MS);
-    expect(await server(promoted).cli("GET", "ioredis-detector")).toBe("after");
-    // As in Redis, the previous master is converted only after 4 hello periods; until then
-    // it still answers as a master and only the +switch-master subscription moved ioredis.
-    expect(await server(previous).cli("ROLE")).toMatch(/^master\n/);
-    expect(await server(previous).cli("GET", "ioredis-detector")).toBe("before");
+    const logs = await Promise.all(daemons.map((d) => EventLog.open(d.port)));
+    try {
+      // The daemons need fresh INFO from the replica just reconfigured before they may pick it.
+      await waitFor(async () => (await ask(daemons[1]!.port, "SENTINEL", "FAILOVER", "mymaster").catch((e: Error) => e.message)) === "OK", {
+        timeoutMs: 10_000,
+        intervalMs: 200,
+        what: "SENTINEL FAILOVER to be accepted",
+      });
+      // get-master-addr-by-name names the promoted replica as soon as it is promoted;
+      // +switch-master, what the detector listens to, comes once the replicas follow it.
+      let switchMessage = "";
+      await waitFor(
+        () => {
+          switchMessage = logs.flatMap((l) => l.events.filter((e) => e.channel === "+switch-master")).at(0)?.message ?? "";
+          return switchMessage !== "";
+        },
+        { timeoutMs: 10_000, what: "+switch-master after SENTINEL FAILOVER" },
+      );
+      promoted = Number(switchMessage.split(" ")[4]);
+      expect(switchMessage).toBe(`mymaster 127.0.0.1 ${previous} 127.0.0.1 ${promoted}`);
+      // Writes issued before ioredis got the message still reach the previous master; the
+      // ones after it must land on the promoted replica, well before the previous master is
+      // converted (8 s), which would disconnect a client without the detector too.
+      let attempt = 0;
+      await waitFor(
+        async () => {
+          attempt += 1;
+          const value = `after-${attempt}`;
+          await Promise.race([ioredisDetector!.set("ioredis-detector", value).catch(() => null), new Promise((r) => setTimeout(r, 500))]);
+          return (await server(promoted).cli("GET", "ioredis-detector")) === value;
+        },
+        { timeoutMs: 3000, intervalMs: 50, what: "an ioredis write to land on the promoted replica" },
+      );
+      // As in Redis, the previous master is converted only after 4 hello periods; until then
+      // it still answers as a master and only the +switch-master subscription moved ioredis.
+      expect(await server(previous).cli("ROLE")).toMatch(/^master\n/);
+    } finally {
+      for (const l of logs) l.close();
+    }
   }, 30_000);
 });

@@ -194,11 +194,13 @@ describe("1 sentinel-kit + 2 redis-sentinel", () => {
 
 describe("2 sentinel-kit + 1 redis-sentinel", () => {
   let t: Topology;
+  // The mirror image: the redis-sentinel's down-after is longer, so the two daemons reach
+  // ODOWN between themselves and one of them leads; the redis-sentinel is asked for its vote.
   beforeAll(async () => {
     t = await startTopology([
       { kind: "sentinel-kit", downAfter: 1000 },
       { kind: "sentinel-kit", downAfter: 1000 },
-      { kind: "redis-sentinel", downAfter: 1000 },
+      { kind: "redis-sentinel", downAfter: 3000 },
     ]);
   }, 30_000);
   afterAll(async () => {
