@@ -387,11 +387,6 @@ export class InstanceHealth {
     return this.#cmd === "closed" || (this.#needsPubsub() && this.#pubsub === "closed");
   }
 
-  // Not open (closed or still connecting): what the SDOWN rule counts as a dropped link.
-  #notOpen(): boolean {
-    return this.#cmd !== "open" || (this.#needsPubsub() && this.#pubsub !== "open");
-  }
-
   #onConnected(connection: ConnectionKind, now: number, effects: HealthEffect[]): void {
     const wasConnecting = (connection === "cmd" ? this.#cmd : this.#pubsub) === "connecting";
     this.#setConnection(connection, "open");
@@ -428,6 +423,10 @@ export class InstanceHealth {
       this.#cmd = "connecting";
       this.#cmdConnTime = now;
       effects.push({ type: "connect", connection: "cmd" });
+      // "Send a PING ASAP when reconnecting": Redis queues it on the new context before the
+      // connection is up, so sentinelSendPing sets act_ping_time now (if no PING is pending)
+      // even when the connect is refused. The PING itself leaves on "connected".
+      this.#actPingTime ??= now;
     }
     if (this.#needsPubsub() && this.#pubsub === "closed") {
       this.#pubsub = "connecting";
@@ -511,7 +510,9 @@ export class InstanceHealth {
   #sdownInput(): SdownInput {
     return {
       actPingTime: this.#actPingTime,
-      disconnected: this.#notOpen(),
+      // Redis's link->disconnected: sentinelReconnectInstance clears it as soon as the
+      // contexts exist, so a connection still opening counts as present.
+      disconnected: this.#disconnected(),
       lastAvailTime: this.#lastAvailTime,
       downAfterMs: this.#downAfterMs,
       isMaster: this.#details.kind === "master",

@@ -38,15 +38,20 @@ export function pingPeriod(downAfterMs: number, sentinelPingPeriodMs: number): n
 export interface LinkTimes {
   /** When the oldest unanswered PING was sent, or `undefined` when none is pending. */
   readonly actPingTime: number | undefined;
-  /** True when the command or the pub/sub connection is missing. */
+  /**
+   * True when the command or the pub/sub connection is closed (Redis's
+   * `link->disconnected`); one being opened counts as present.
+   */
   readonly disconnected: boolean;
   /** When the last valid PING reply arrived (or the link was created). */
   readonly lastAvailTime: number;
 }
 
 /**
- * How long the instance has failed to answer (SPEC §4.6): since the pending PING when
- * there is one, else since the last valid reply when the link is down, else 0.
+ * How long the instance has failed to answer (SPEC §4.6, `sentinelCheckSubjectivelyDown`):
+ * since the pending PING when there is one, else since the last valid reply when the link
+ * is down, else 0. A reconnect attempt starts a pending PING, so after a disconnect the
+ * second case lasts only until the next attempt.
  */
 export function unresponsiveFor(link: LinkTimes, now: number): number {
   if (link.actPingTime !== undefined) return now - link.actPingTime;

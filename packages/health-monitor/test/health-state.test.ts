@@ -119,12 +119,65 @@ describe("SDOWN (SPEC §4.6)", () => {
     expect(sends(health.step(busy, 12_500))).toEqual(["SCRIPT KILL"]);
   });
 
-  it("counts from the last valid reply when the link drops with no PING pending", () => {
+  // sentinel.c: sentinelReconnectInstance sends "a PING ASAP when reconnecting", queued on
+  // the new context, so sentinelSendPing sets act_ping_time even if the connect is then
+  // refused; instanceLinkConnectionError / instanceLinkCloseConnection clear neither
+  // act_ping_time nor last_avail_time. A killed instance is timed from the reconnect.
+  it("counts from the first reconnect attempt when the link drops with no PING pending", () => {
     const health = connected();
     health.step(PONG, 900);
     health.step({ type: "disconnected", connection: "cmd" }, 950);
-    expect(events(health.step({ type: "tick" }, 5900))).toEqual([]);
-    expect(events(health.step({ type: "tick" }, 5901))).toEqual(["+sdown master mymaster 127.0.0.1 6379"]);
+    health.step({ type: "disconnected", connection: "pubsub" }, 950);
+    // Until the reconnect, sentinelCheckSubjectivelyDown uses now - last_avail_time.
+    expect(health.snapshot()).toMatchObject({ actPingTime: undefined, lastAvailTime: 900 });
+    const retry = health.step({ type: "tick" }, 1000);
+    expect(retry.effects).toEqual<HealthEffect[]>([
+      { type: "connect", connection: "cmd" },
+      { type: "connect", connection: "pubsub" },
+    ]);
+    expect(health.snapshot()).toMatchObject({ actPingTime: 1000, lastAvailTime: 900 });
+    health.step({ type: "disconnected", connection: "cmd" }, 1001);
+    const refused = health.step({ type: "disconnected", connection: "pubsub" }, 1001);
+    expect(refused.nextDueAt).toBe(2000);
+    // Later attempts leave the pending PING's time alone.
+    for (const now of [2000, 3000, 4000, 5000]) {
+      health.step({ type: "tick" }, now);
+      health.step({ type: "disconnected", connection: "cmd" }, now + 1);
+      health.step({ type: "disconnected", connection: "pubsub" }, now + 1);
+    }
+    expect(health.snapshot().actPingTime).toBe(1000);
+    const quiet = health.step({ type: "tick" }, 5901);
+    expect(events(quiet)).toEqual([]);
+    expect(quiet.nextDueAt).toBe(6000);
+    expect(events(health.step({ type: "tick" }, 6000))).toEqual([]);
+    health.step({ type: "disconnected", connection: "cmd" }, 6000);
+    health.step({ type: "disconnected", connection: "pubsub" }, 6000);
+    expect(events(health.step({ type: "tick" }, 6001))).toEqual(["+sdown master mymaster 127.0.0.1 6379"]);
+  });
+
+  it("keeps the time of a PING already pending when the link drops and reconnects", () => {
+    const health = connected();
+    expect(sends(health.step({ type: "tick" }, 1003))).toEqual(["PING"]);
+    health.step({ type: "disconnected", connection: "cmd" }, 1500);
+    health.step({ type: "tick" }, 1500);
+    expect(health.snapshot().actPingTime).toBe(1003);
+    expect(events(health.step({ type: "tick" }, 6003))).toEqual([]);
+    expect(events(health.step({ type: "tick" }, 6004))).toEqual(["+sdown master mymaster 127.0.0.1 6379"]);
+  });
+
+  it("counts a connection being opened as present (sentinelReconnectInstance clears link->disconnected)", () => {
+    const health = connected();
+    health.step(PONG, 900);
+    health.step({ type: "disconnected", connection: "pubsub" }, 950);
+    // A closed pub/sub connection is a dropped link: elapsed = now - last_avail_time.
+    expect(health.snapshot()).toMatchObject({ disconnected: true, actPingTime: undefined });
+    expect(health.step({ type: "tick" }, 1000).effects).toEqual([{ type: "connect", connection: "pubsub" }]);
+    // Only the command connection's reconnect queues a PING.
+    expect(health.snapshot()).toMatchObject({ disconnected: false, pubsub: "connecting", actPingTime: undefined });
+    // With the pending cap reached no PING leaves, so only the link state decides: more
+    // than down-after since the last valid reply, yet not SDOWN.
+    expect(events(health.step({ type: "tick", pendingCommands: 100 }, 5901))).toEqual([]);
+    expect(health.snapshot()).toMatchObject({ actPingTime: undefined, lastAvailTime: 900, pubsub: "connecting" });
   });
 
   it("marks a master SDOWN once it reports role:slave for more than down-after + 2 INFO periods", () => {

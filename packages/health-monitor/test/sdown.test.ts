@@ -13,7 +13,7 @@ import {
   type SdownInput,
 } from "../src/index.js";
 
-describe("isValidPingReply (SPEC §4.6, sentinelPingReplyCallback)", () => {
+describe("isValidPingReply (SPEC §4.6, sentinel.c sentinelPingReplyCallback)", () => {
   const table: [PingReply, boolean][] = [
     [{ kind: "status", text: "PONG" }, true],
     [{ kind: "error", text: "LOADING Redis is loading the dataset in memory" }, true],
@@ -28,7 +28,7 @@ describe("isValidPingReply (SPEC §4.6, sentinelPingReplyCallback)", () => {
   });
 });
 
-describe("pingPeriod (SPEC §4.3: min(down-after, 1000))", () => {
+describe("pingPeriod (SPEC §4.3, sentinel.c sentinelSendPeriodicCommands: min(down-after, 1000))", () => {
   it.each([
     [30_000, 1000, 1000],
     [400, 1000, 400],
@@ -38,9 +38,11 @@ describe("pingPeriod (SPEC §4.3: min(down-after, 1000))", () => {
   });
 });
 
-describe("unresponsiveFor (SPEC §4.6 elapsed)", () => {
+describe("unresponsiveFor (SPEC §4.6, sentinel.c sentinelCheckSubjectivelyDown elapsed)", () => {
   it.each([
-    ["a pending ping counts from act_ping_time", { actPingTime: 100, disconnected: true, lastAvailTime: 0 }, 900],
+    ["a pending ping counts from act_ping_time", { actPingTime: 100, disconnected: false, lastAvailTime: 0 }, 900],
+    // sentinelReconnectInstance queues a PING, which a refused connect leaves pending.
+    ["a dropped link with a pending ping still counts from act_ping_time", { actPingTime: 100, disconnected: true, lastAvailTime: 0 }, 900],
     ["a dropped link counts from last_avail_time", { actPingTime: undefined, disconnected: true, lastAvailTime: 400 }, 600],
     ["a healthy link with nothing pending is 0", { actPingTime: undefined, disconnected: false, lastAvailTime: 0 }, 0],
   ] as const)("%s", (_name, link, expected) => {
@@ -61,13 +63,15 @@ const base: SdownInput = {
   masterRebootDownAfterMs: 0,
 };
 
-describe("sdownReason (SPEC §4.6)", () => {
+describe("sdownReason (SPEC §4.6, sentinel.c sentinelCheckSubjectivelyDown)", () => {
   const table: [string, Partial<SdownInput>, number, ReturnType<typeof sdownReason>][] = [
     ["up: nothing pending", {}, 60_000, undefined],
     ["ping pending exactly down-after: not yet", { actPingTime: 1000 }, 6000, undefined],
     ["ping pending more than down-after", { actPingTime: 1000 }, 6001, "no-valid-reply"],
     ["link down, last valid reply down-after ago: not yet", { disconnected: true, lastAvailTime: 1000 }, 6000, undefined],
     ["link down for more than down-after", { disconnected: true, lastAvailTime: 1000 }, 6001, "no-valid-reply"],
+    ["link down, last reply long ago, but the reconnect's PING pending only down-after", { actPingTime: 3000, disconnected: true, lastAvailTime: 1000 }, 8000, undefined],
+    ["link down, the reconnect's PING pending more than down-after", { actPingTime: 3000, disconnected: true, lastAvailTime: 1000 }, 8001, "no-valid-reply"],
     ["master reports slave for down-after + 2 info periods: not yet", { roleReported: "slave", roleReportedTime: 1000 }, 26_000, undefined],
     ["master reports slave for longer", { roleReported: "slave", roleReportedTime: 1000 }, 26_001, "master-reports-slave"],
     ["a replica reporting slave is fine", { isMaster: false, roleReported: "slave" }, 1e9, undefined],
@@ -90,7 +94,7 @@ describe("sdownReason (SPEC §4.6)", () => {
   );
 });
 
-describe("dead-link rules (SPEC §4.3)", () => {
+describe("dead-link rules (SPEC §4.3, sentinel.c sentinelCheckSubjectivelyDown)", () => {
   const cmd = {
     connectedSince: 0,
     actPingTime: 20_000,
