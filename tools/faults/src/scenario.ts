@@ -59,6 +59,8 @@ export interface ScenarioSpec {
   quietMs?: number;
   /** Bound on the post-heal convergence (liveness, row 25), ms; 20 000 by default. */
   settleWithinMs?: number;
+  /** Indexes of the daemons that must agree after the heal; all by default (row 20 leaves out the misconfigured one). */
+  agreeing?: readonly number[];
   /** Row invariants on the figures; returns the violations. */
   check?: (f: RowFigures, ctx: ScenarioContext) => string[] | Promise<string[]>;
 }
@@ -108,7 +110,8 @@ export async function runScenario(spec: ScenarioSpec): Promise<RowFigures> {
     let finalMaster: number | null = null;
     try {
       await waitFor(async () => {
-        const ports = await Promise.all(topo.daemons.map((d) => reportedMasterPort(d.port)));
+        const judged = spec.agreeing === undefined ? topo.daemons : topo.daemons.filter((_, i) => spec.agreeing!.includes(i));
+        const ports = await Promise.all(judged.map((d) => reportedMasterPort(d.port)));
         const last = sampler.samples.at(-1);
         const agreed = ports.every((p) => p !== null && p === ports[0]);
         if (agreed && convergeAt === undefined && spec.failoverWithinMs === undefined) convergeAt = Date.now();
@@ -150,6 +153,9 @@ export async function runScenario(spec: ScenarioSpec): Promise<RowFigures> {
       violations,
     };
     if (lost.length > 0) ctx.notes.push(`lost acks acknowledged by ${[...new Set(lost.map((l) => l.by))].join(", ")}, ${lost.filter((l) => l.at >= ctx.t0).length} after the fault`);
+    const errors = new Map<string, number>();
+    for (const e of w.failed) errors.set(e.error.split(" ")[0] ?? e.error, (errors.get(e.error.split(" ")[0] ?? e.error) ?? 0) + 1);
+    if (w.failed.length > 0) ctx.notes.push(`${w.failed.length} ops failed (${[...errors].map(([k, v]) => `${k} ${v}`).join(", ")})${w.reconnects > 0 ? `, ${w.reconnects} ended ioredis clients replaced` : ""}`);
     if (figures.parseFailures > 0) violations.push(`${figures.parseFailures} sentinel.conf parse failures`);
     violations.push(...((await spec.check?.(figures, ctx)) ?? []));
     return figures;

@@ -3,7 +3,7 @@
 // fault on one proxy cuts that node off from everyone who reaches it through its address.
 // Replicas announce their proxy port and daemons announce theirs, so every address the
 // daemons learn (INFO, hellos) leads through a proxy; the workload maps them back (natMap).
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,8 +26,11 @@ export class DaemonNotBuiltError extends Error {
   }
 }
 
-/** How a daemon is launched: a wrapper (e.g. `unshare -m sh -c ...`) around `node bin conf`. */
-export type DaemonLauncher = (node: string, bin: string, confPath: string, dir: string) => { command: string; args: string[] };
+/**
+ * How a daemon is launched: a wrapper (e.g. `unshare -m sh -c ...`) around `node bin conf`.
+ * `confDir` holds sentinel.conf only (logs are one level up), so it can be remounted.
+ */
+export type DaemonLauncher = (node: string, bin: string, confPath: string, confDir: string) => { command: string; args: string[] };
 
 /** Options of {@link Topology.start}. */
 export interface TopologyOptions {
@@ -61,8 +64,10 @@ export interface DaemonNode {
   readonly port: number;
   /** Its proxy, when the topology has proxies. */
   readonly proxy: FaultProxy | undefined;
-  /** Its directory. */
+  /** Its directory (logs). */
   readonly dir: string;
+  /** The directory of its sentinel.conf, inside `dir`, with nothing else in it. */
+  readonly confDir: string;
   /** Its sentinel.conf. */
   readonly confPath: string;
   /** How it is launched. */
@@ -139,7 +144,9 @@ export class Topology {
     const port = await freePort();
     const proxy = this.options.proxies ? await FaultProxy.start({ target: { host: "127.0.0.1", port } }) : undefined;
     const dir = mkdtempSync(join(tmpdir(), `sentinel-kit-faults-${i}-`));
-    const confPath = join(dir, "sentinel.conf");
+    const confDir = join(dir, "conf");
+    mkdirSync(confDir);
+    const confPath = join(confDir, "sentinel.conf");
     const monitor = this.advertisedPort(this.#extra.monitorNodeOf?.(i) ?? 0);
     writeFileSync(
       confPath,
@@ -155,7 +162,7 @@ export class Topology {
         "",
       ].join("\n"),
     );
-    const daemon: DaemonNode = { process: undefined as unknown as ManagedProcess, port, proxy, dir, confPath, launcher: this.#extra.launcherOf?.(i) };
+    const daemon: DaemonNode = { process: undefined as unknown as ManagedProcess, port, proxy, dir, confDir, confPath, launcher: this.#extra.launcherOf?.(i) };
     daemon.process = await spawnDaemon(daemon);
     this.daemons.push(daemon);
     await ask(port, ["SENTINEL", "DEBUG", ...DEBUG_PERIODS]);
@@ -207,6 +214,7 @@ export class Topology {
     await Promise.allSettled(this.daemons.map((d) => d.process.stop(2_000)));
     await Promise.allSettled(this.nodes.map((n) => n.server.stop(2_000)));
     await Promise.allSettled([...this.daemons.map((d) => d.proxy?.close()), ...this.nodes.map((n) => n.proxy?.close())]);
+    if (process.env["SENTINEL_KIT_FAULTS_KEEP"] !== "1") for (const d of this.daemons) rmSync(d.dir, { recursive: true, force: true });
   }
 
   /** The current text of daemon `i`'s sentinel.conf. */
@@ -216,7 +224,7 @@ export class Topology {
 }
 
 function spawnDaemon(d: DaemonNode): Promise<ManagedProcess> {
-  const launch = d.launcher?.(process.execPath, DAEMON_BIN, d.confPath, d.dir) ?? { command: process.execPath, args: [DAEMON_BIN, d.confPath] };
+  const launch = d.launcher?.(process.execPath, DAEMON_BIN, d.confPath, d.confDir) ?? { command: process.execPath, args: [DAEMON_BIN, d.confPath] };
   return startProcess({ ...launch, port: d.port, dir: d.dir, name: "sentinel-kit" });
 }
 

@@ -35,6 +35,8 @@ export class Workload {
   readonly acked: AckedOp[] = [];
   /** Ops that failed (error or timeout): when, and the error's first line. */
   readonly failed: { at: number; error: string }[] = [];
+  /** Clients replaced after ioredis ended their connection for good. */
+  reconnects = 0;
   readonly #clients: Redis[] = [];
   readonly #loops: Promise<void>[] = [];
   readonly #pauseMs: number;
@@ -48,7 +50,7 @@ export class Workload {
   static start(options: WorkloadOptions): Workload {
     const w = new Workload(options.pauseMs ?? 10);
     const run = `${process.pid}-${Date.now()}`;
-    for (let c = 0; c < (options.clients ?? 3); c++) {
+    const connect = (): Redis => {
       const client = new Redis({
         sentinels: options.sentinelPorts.map((port) => ({ host: "127.0.0.1", port })),
         name: "mymaster",
@@ -58,18 +60,24 @@ export class Workload {
         commandTimeout: 500,
         connectTimeout: 500,
         sentinelRetryStrategy: () => 100,
+        sentinelCommandTimeout: 500,
         retryStrategy: () => 100,
         enableOfflineQueue: true,
         failoverDetector: true,
+        // Clients use only the sentinel addresses given: learning the daemons' announced ones
+        // would route around a partition the row puts between clients and daemons.
+        updateSentinels: false,
       });
       client.on("error", () => undefined);
-      w.#clients.push(client);
-      w.#loops.push(w.#loop(client, `${run}:${c}`));
-    }
+      return client;
+    };
+    for (let c = 0; c < (options.clients ?? 3); c++) w.#loops.push(w.#loop(connect, `${run}:${c}`));
     return w;
   }
 
-  async #loop(client: Redis, id: string): Promise<void> {
+  async #loop(connect: () => Redis, id: string): Promise<void> {
+    let client = connect();
+    this.#clients.push(client);
     for (let seq = 0; this.#running; seq++) {
       const kind = (["set", "incr", "rpush"] as const)[seq % 3]!;
       const value = `${id}:${seq}`;
@@ -81,6 +89,15 @@ export class Workload {
         this.acked.push({ kind, key, value: kind === "incr" ? String(reply) : value, at: Date.now(), by: `${stream?.remoteAddress ?? "?"}:${stream?.remotePort ?? 0}` });
       } catch (error) {
         this.failed.push({ at: Date.now(), error: String((error as Error).message).split("\n")[0]!.slice(0, 80) });
+        // ioredis in sentinel mode sometimes ends a connection for good during a failover
+        // ("Connection is closed"); a client application would make a new one, so do we.
+        if (client.status === "end") {
+          client.disconnect();
+          client = connect();
+          this.#clients.push(client);
+          this.reconnects++;
+        }
+        await new Promise((r) => setTimeout(r, 50));
       }
       await new Promise((r) => setTimeout(r, this.#pauseMs));
     }
