@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:net";
 import { createServer as createTlsServer, type ConnectionOptions, type Server as TlsServer } from "node:tls";
 import type { FastConfirmationOptions } from "@sentinel-kit/failover-planner";
 import { FileConfigStore, SentinelConfigFile, strerror, writeFileAtomic, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
-import { helloPayload } from "@sentinel-kit/gossip";
+import { helloPayload, isIpLiteral } from "@sentinel-kit/gossip";
 import { LinkReplyError, RespLink, type InstanceLink, type LinkOptions, type SentinelTimings } from "@sentinel-kit/health-monitor";
 import {
   RespServer,
@@ -20,6 +20,7 @@ import type {
   DebugTimings,
   IsMasterDownReply,
   LogLevelName,
+  MasterView,
   SentinelActions,
   SentinelView,
   SimulateFailureFlags,
@@ -31,6 +32,7 @@ import { dispatchCommand, lookupCommand } from "../commands/dispatch.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { CommandResult, CoreEffect, CoreEvent, CoreLogLevel, LinkId, MutationCommand } from "../core/types.js";
 import { RedisLog, type LogVerbosity } from "./logger.js";
+import { HostResolver, systemLookup, type HostLookup } from "./host-resolver.js";
 import { loadTlsFiles, tlsClientOptions, tlsServerOptions, type TlsFiles } from "./tls.js";
 import { ScriptRunner, checkScriptSet } from "../scripts/index.js";
 import { REDIS_DEBUG_TIMINGS, globalConfigView, masterView } from "./view.js";
@@ -53,6 +55,8 @@ export interface SentinelDaemonOptions {
   readonly timings?: Partial<SentinelTimings>;
   /** The planner's fast promotion confirmation; on by default. */
   readonly fastConfirmation?: FastConfirmationOptions | false;
+  /** Resolves host names (`resolve-hostnames yes`); the system resolver (IPv4 first) by default. */
+  readonly lookup?: HostLookup;
   /** Makes the link to a Redis instance or a peer sentinel; health-monitor's lean `RespLink` by default. */
   readonly createLink?: (options: LinkOptions) => InstanceLink;
   /** Called after SHUTDOWN flushed the config and closed the server; the process should exit. */
@@ -97,6 +101,7 @@ class OverrideStore implements ConfigStore {
 
 interface LinkSlot {
   readonly link: InstanceLink;
+  readonly host: string;
   readonly unlisten: () => void;
 }
 
@@ -118,6 +123,7 @@ export class SentinelDaemon {
   readonly #server: RespServer;
   readonly #scripts: ScriptRunner;
   readonly #acl: AclGate;
+  readonly #resolver: HostResolver;
   // One RespServer (one client table, one pub/sub registry) on the first listening socket;
   // the sockets of the other `bind` addresses hand their connections to it.
   readonly #net: Server = createServer({ allowHalfOpen: true });
@@ -143,6 +149,7 @@ export class SentinelDaemon {
   private constructor(options: SentinelDaemonOptions, file: SentinelConfigFile, config: SentinelConfig, log: RedisLog, users: AclUsers) {
     this.#options = options;
     this.#acl = new AclGate(users, new AclLog());
+    this.#resolver = new HostResolver(options.lookup ?? systemLookup, (host) => this.#log.log("warning", `Failed to resolve hostname '${host}'`));
     this.#bind = config.server.bind;
     this.#port = config.server.port;
     this.#file = file;
@@ -214,7 +221,7 @@ export class SentinelDaemon {
     if (generated) config = { ...config, myid: randomBytes(20).toString("hex") };
     const daemon = new SentinelDaemon(options, file, config, log, users);
     // sentinelIsRunning: a new id is flushed before anything else.
-    if (generated) await file.save(daemon.#withUsers(daemon.#core.config));
+    if (generated) await file.save(daemon.#persisted(daemon.#core.config));
     return daemon;
   }
 
@@ -266,7 +273,7 @@ export class SentinelDaemon {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     await this.#waitDrained();
     try {
-      await this.#file.save(this.#withUsers(this.#core.config));
+      await this.#file.save(this.#persisted(this.#core.config));
     } catch (error) {
       this.#log.log("warning", `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${String(error)}`);
     }
@@ -295,7 +302,8 @@ export class SentinelDaemon {
         return core.tiltSince;
       },
       get masters() {
-        return [...core.masters.values()].map((entry) => masterView(core, entry, pending));
+        const masters = [...core.masters.values()].map((entry) => masterView(core, entry, pending));
+        return core.config.announceHostnames ? masters : masters.map((m) => daemon.#resolvedView(m));
       },
       get scripts() {
         return daemon.#scripts.snapshot();
@@ -446,7 +454,13 @@ export class SentinelDaemon {
   }
 
   readonly #actions: SentinelActions = {
-    monitor: async (name, host, port, quorum) => actionOf(await this.#request({ type: "monitor", name, host, port, quorum })),
+    monitor: async (name, host, port, quorum) => {
+      // createSentinelAddr: a name that does not resolve is refused (ENOENT).
+      if (!isIpLiteral(host) && (await this.#resolver.refresh(host)) === undefined) {
+        return { ok: false, error: "ERR Invalid IP address or hostname specified" };
+      }
+      return actionOf(await this.#request({ type: "monitor", name, host, port, quorum }));
+    },
     remove: async (name) => actionOf(await this.#request({ type: "remove", name })),
     setMasterOptions: async (name, changes) => {
       for (const change of changes) {
@@ -529,15 +543,29 @@ export class SentinelDaemon {
    * (default included, passwords as hashes) unless an aclfile holds them, so ACL SETUSER
    * changes survive the next flush (rewriteConfigUserOption).
    */
-  #withUsers(config: SentinelConfig): SentinelConfig {
-    if (config.server.aclfile !== "") return config;
+  #persisted(config: SentinelConfig): SentinelConfig {
+    // announceSentinelAddr in the rewrite too: without announce-hostnames a name is saved as its address.
+    const resolved = config.announceHostnames ? config : { ...config, masters: config.masters.map((m) => ({ ...m, host: this.#resolver.address(m.host) })) };
+    if (config.server.aclfile !== "") return resolved;
     const users = this.#acl.users.list().map((line) => line.split(" ").slice(1));
-    return { ...config, server: { ...config.server, users } };
+    return { ...resolved, server: { ...config.server, users } };
+  }
+
+  // announceSentinelAddr: without announce-hostnames, replies give the resolved addresses.
+  #resolvedView(m: MasterView): MasterView {
+    const ip = (host: string): string => this.#resolver.address(host);
+    return {
+      ...m,
+      ip: ip(m.ip),
+      currentAddress: { ...m.currentAddress, ip: ip(m.currentAddress.ip) },
+      replicas: m.replicas.map((r) => ({ ...r, ip: ip(r.ip) })),
+      sentinels: m.sentinels.map((p) => ({ ...p, ip: ip(p.ip) })),
+    };
   }
 
   async #save(config: SentinelConfig): Promise<boolean> {
     try {
-      await this.#file.save(this.#withUsers(config));
+      await this.#file.save(this.#persisted(config));
       return true;
     } catch (error) {
       this.#log.log("warning", "WARNING: Sentinel was not able to save the new configuration on disk!!!");
@@ -563,6 +591,8 @@ export class SentinelDaemon {
         const slot = this.#links.get(effect.link);
         if (slot === undefined) return;
         const { link, connection } = effect;
+        // Every (re)connection resolves a host name again (the socket does too, by name).
+        if (connection === "cmd" && !isIpLiteral(slot.host)) void this.#resolver.refresh(slot.host);
         slot.link.connect(connection).then(
           () => this.#links.has(link) && this.#feed({ type: "link-connected", link, connection }),
           () => this.#links.has(link) && this.#feed({ type: "link-disconnected", link, connection }),
@@ -628,7 +658,7 @@ export class SentinelDaemon {
       else if (event.type === "message") this.#feed({ type: "pubsub-message", link: id, channel: event.channel, message: event.message });
       else this.#feed({ type: "pubsub-message", link: id, channel: null, message: "" });
     });
-    this.#links.set(id, { link, unlisten });
+    this.#links.set(id, { link, host: effect.address.host, unlisten });
     if (effect.kind === "instance") link.subscribe(HELLO_CHANNEL).catch(() => undefined);
   }
 
