@@ -21,6 +21,7 @@ export type {
 } from "./core/types.js";
 export { ListenError, SentinelDaemon, type CommandDispatcher, type SentinelDaemonOptions } from "./runtime/daemon.js";
 export { TlsConfigError } from "./runtime/tls.js";
+export { type HostLookup } from "./runtime/host-resolver.js";
 export { RedisLog, formatRedisLogLine, redisLogTime, type LogVerbosity } from "./runtime/logger.js";
 export { REDIS_DEBUG_TIMINGS, globalConfigView, masterView, type PendingOf } from "./runtime/view.js";
 export { SENTINEL_KIT_VERSION, UsageError, parseArgs, runSentinel, type ParsedArgs } from "./cli.js";
