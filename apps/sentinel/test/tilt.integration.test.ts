@@ -2,13 +2,13 @@
 // stopped with SIGSTOP for 3 s, more than the 2 s tilt trigger between two ticks. While
 // tilted it keeps its links but acts on nothing: a master that stops answering is not
 // flagged SDOWN, and `is-master-down-by-addr` answers 0 (sentinelCommand: `isdown` needs
-// `!sentinel.tilt`). Once the (shortened) tilt period is over it publishes `-tilt` and acts.
+// `!sentinel.tilt`). Once the (shortened) tilt period is over it publishes `-tilt` and acts at once.
 import { readFileSync } from "node:fs";
 import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
 import { expect, it } from "vitest";
 import { EventLog, ask, fields, startDaemon, type Daemon } from "./harness/processes.js";
 
-const TILT_PERIOD_MS = 4000;
+const TILT_PERIOD_MS = 6000;
 
 function infoField(info: string, name: string): string | undefined {
   return new RegExp(`^${name}:(.*)\\r?$`, "m").exec(info)?.[1];
@@ -44,11 +44,12 @@ it("SIGSTOP for 3 s: +tilt, no SDOWN and 'not down' replies while tilted, -tilt 
     const tiltAt = events.events.find((e) => e.channel === "+tilt")!.at;
     expect(infoField(String(await ask(port, "INFO", "sentinel")), "sentinel_tilt")).toBe("1");
 
-    // The master stops answering while the daemon is tilted; down-after (1 s) passes well
-    // inside the 4 s tilt period.
+    // The master stops answering while the daemon is tilted. Outside TILT it would be SDOWN
+    // within 2 s (a PING sent up to one ping period, 1 s, after its last reply, plus
+    // down-after, 1 s); 2.5 s are still well inside the 6 s tilt period.
     await master.pause();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 1800));
+      await new Promise((resolve) => setTimeout(resolve, 2500));
       const reply = (await ask(port, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", String(master.port), "0", "*")) as unknown[];
       const stillTilted = !events.has("-tilt");
       expect(stillTilted).toBe(true);
@@ -68,6 +69,8 @@ it("SIGSTOP for 3 s: +tilt, no SDOWN and 'not down' replies while tilted, -tilt 
       for (const channel of ["+sdown", "+odown", "+try-failover"]) {
         const first = events.events.find((e) => e.channel === channel && e.message.includes(`127.0.0.1 ${master.port}`));
         expect(first?.at, channel).toBeGreaterThanOrEqual(untiltAt);
+        // At once: the master had been past down-after for seconds, only TILT held it back.
+        expect(first!.at - untiltAt, channel).toBeLessThan(1000);
       }
     } finally {
       await master.resume();
