@@ -13,12 +13,13 @@ interface Member {
   readonly kind: Kind;
   readonly process: ManagedProcess;
   readonly port: number;
-  myid: string;
-  events: EventLog;
+  readonly myid: string;
+  readonly events: EventLog;
 }
 
 interface Topology {
   readonly redis: RedisServer[];
+  readonly processes: ManagedProcess[];
   readonly members: Member[];
 }
 
@@ -27,24 +28,24 @@ const BASE = (port: number, downAfter: number): string =>
 
 async function startTopology(kinds: readonly { kind: Kind; downAfter: number }[]): Promise<Topology> {
   const master = await startRedis();
-  const redis: RedisServer[] = [master];
-  const members: Member[] = [];
-  const topology = { redis, members };
+  const topology: Topology = { redis: [master], processes: [], members: [] };
   try {
-    redis.push(...(await Promise.all([0, 1].map(() => startRedis({ replicaOf: { host: master.host, port: master.port } })))));
+    topology.redis.push(...(await Promise.all([0, 1].map(() => startRedis({ replicaOf: { host: master.host, port: master.port } })))));
     const started = await Promise.allSettled(
       kinds.map(async ({ kind, downAfter }) => {
         const config = BASE(master.port, downAfter);
         const process = kind === "sentinel-kit" ? (await startDaemon(config)).process : await startRedisSentinel({ config });
-        return { kind, process, port: process.port };
+        topology.processes.push(process);
+        return { kind, process };
       }),
     );
-    for (const s of started) if (s.status === "fulfilled") members.push({ ...s.value, myid: "", events: undefined as unknown as EventLog });
     const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed !== undefined) throw failed.reason;
-    for (const m of members) {
-      m.myid = String(await ask(m.port, "SENTINEL", "MYID"));
-      m.events = await EventLog.open(m.port);
+    for (const s of started) {
+      if (s.status !== "fulfilled") continue;
+      const { kind, process } = s.value;
+      const myid = String(await ask(process.port, "SENTINEL", "MYID"));
+      topology.members.push({ kind, process, port: process.port, myid, events: await EventLog.open(process.port) });
     }
     return topology;
   } catch (error) {
@@ -53,9 +54,9 @@ async function startTopology(kinds: readonly { kind: Kind; downAfter: number }[]
   }
 }
 
-async function stopTopology({ redis, members }: Topology): Promise<void> {
-  for (const m of members) (m.events as EventLog | undefined)?.close();
-  await Promise.all([...members.map((m) => m.process.stop()), ...redis.map((r) => r.stop())]);
+async function stopTopology({ redis, processes, members }: Topology): Promise<void> {
+  for (const m of members) m.events.close();
+  await Promise.all([...processes.map((p) => p.stop()), ...redis.map((r) => r.stop())]);
 }
 
 function label(m: Member): string {
@@ -110,7 +111,7 @@ async function agreement(members: readonly Member[], except: number): Promise<{ 
   return result;
 }
 
-/** The one member that published +elected-leader for `epoch`'s failover (SPEC §4.9). */
+/** The one member that published +elected-leader since `since` (SPEC §4.9). */
 function leaderOf(members: readonly Member[], since: number): Member {
   const leaders = members.filter((m) => m.events.events.some((e) => e.at >= since && e.channel === "+elected-leader"));
   expect(leaders.map(label)).toHaveLength(1);
@@ -167,7 +168,7 @@ describe("1 sentinel-kit + 2 redis-sentinel", () => {
     ]);
   }, 30_000);
   afterAll(async () => {
-    await stopTopology(t);
+    if (t !== undefined) await stopTopology(t);
   }, 30_000);
 
   it("each lists the others", async () => {
@@ -204,7 +205,7 @@ describe("2 sentinel-kit + 1 redis-sentinel", () => {
     ]);
   }, 30_000);
   afterAll(async () => {
-    await stopTopology(t);
+    if (t !== undefined) await stopTopology(t);
   }, 30_000);
 
   it("each lists the others", async () => {
