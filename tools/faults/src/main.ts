@@ -4,11 +4,16 @@ import { writeFileSync } from "node:fs";
 import { cpus, hostname, release } from "node:os";
 import { fileURLToPath } from "node:url";
 import { markdownReport, skippedRow, tableLine, type RowFigures } from "./figures.js";
-import { NOT_PROCESS_ROWS, ROWS } from "./rows.js";
+import { NOT_PROCESS_ROWS, ROWS, row9Inside } from "./rows.js";
 
 const REPORT = fileURLToPath(new URL("../../../docs/faults-report.md", import.meta.url));
 
 async function main(argv: readonly string[]): Promise<number> {
+  // Row 9 re-runs this program inside its network namespace and reads this line back.
+  if (argv[0] === "--inside" && argv[1] === "9") {
+    process.stdout.write(`FIGURES ${JSON.stringify(await row9Inside())}\n`);
+    return 0;
+  }
   const report = argv.includes("--report");
   const asked = argv.filter((a) => /^\d+$/.test(a)).map(Number);
   const unknown = argv.filter((a) => a !== "--report" && !/^\d+$/.test(a));
