@@ -68,14 +68,23 @@ class PyClient {
   }
 }
 
+/** `call()`, or a rejection after `ms`: a client may queue a command while it reconnects. */
+function bounded<T>(call: () => Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms);
+  });
+  return Promise.race([call(), timeout]).finally(() => clearTimeout(timer));
+}
+
 /** SET then GET until both succeed, bounded; resolves with the time taken. */
 async function followWrites(set: () => Promise<unknown>, get: () => Promise<unknown>, value: string): Promise<number> {
   const started = Date.now();
   let last: unknown = null;
   while (Date.now() - started < FOLLOW_TIMEOUT_MS) {
     try {
-      await set();
-      const got = await get();
+      await bounded(set, 2000);
+      const got = await bounded(get, 2000);
       if (got === value) return Date.now() - started;
       last = got;
     } catch (error) {
@@ -233,7 +242,7 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
         async () => {
           attempt += 1;
           const value = `after-${attempt}`;
-          await Promise.race([ioredisDetector!.set("ioredis-detector", value).catch(() => null), new Promise((r) => setTimeout(r, 500))]);
+          await bounded(() => ioredisDetector!.set("ioredis-detector", value), 500).catch(() => null);
           return (await server(promoted).cli("GET", "ioredis-detector")) === value;
         },
         { timeoutMs: 3000, intervalMs: 50, what: "an ioredis write to land on the promoted replica" },
