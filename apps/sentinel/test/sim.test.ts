@@ -14,7 +14,7 @@ const done: BatchSummary[] = [];
 async function seeds(first: number, count: number): Promise<BatchSummary> {
   const parts: BatchSummary[] = [];
   for (let n = 0; n < count; n += 10) {
-    parts.push(runBatch({ seeds: 10, firstSeed: first + n, sentinels: "mixed", faults: "mixed", clock: () => performance.now() }));
+    parts.push(runBatch({ seeds: 10, firstSeed: first + n, sentinels: "mixed", faults: "mixed", clock: () => performance.now(), cpuClock: () => process.cpuUsage().user / 1000 }));
     await setImmediate();
   }
   return mergeSummaries(parts);

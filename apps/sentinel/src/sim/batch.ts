@@ -21,6 +21,8 @@ export interface BatchOptions {
   readonly filter?: EffectFilter;
   /** Wall clock for the speed figure, ms (the simulation itself never reads it). */
   readonly clock: () => number;
+  /** This process's CPU time, ms, for the one-core speed figure (`process.cpuUsage`). */
+  readonly cpuClock?: () => number;
 }
 
 /** What a batch found. */
@@ -37,12 +39,15 @@ export interface BatchSummary {
   readonly elapsedMs: number;
   /** Seeds per minute of wall time. */
   readonly seedsPerMinute: number;
+  /** CPU time, ms, when a CPU clock was given. */
+  readonly cpuMs?: number;
 }
 
 /** Runs many seeds; when `mixed`, seed s takes the sentinel count s mod 3 and the fault mix (s div 3) mod 9, so a seed means the same run in any batch. */
 export function runBatch(options: BatchOptions): BatchSummary {
   const first = options.firstSeed ?? 1;
   const start = options.clock();
+  const cpuStart = options.cpuClock?.();
   const failed: SeedResult[] = [];
   const failoverMs: number[] = [];
   let elections = 0;
@@ -56,6 +61,7 @@ export function runBatch(options: BatchOptions): BatchSummary {
     if (result.violations.length > 0) failed.push(result);
   }
   const elapsedMs = Math.max(1, options.clock() - start);
+  const cpuEnd = options.cpuClock?.();
   return {
     seeds: options.seeds,
     failed,
@@ -63,6 +69,7 @@ export function runBatch(options: BatchOptions): BatchSummary {
     elections,
     elapsedMs,
     seedsPerMinute: Math.round((options.seeds * 60_000) / elapsedMs),
+    ...(cpuStart !== undefined && cpuEnd !== undefined ? { cpuMs: Math.max(1, cpuEnd - cpuStart) } : {}),
   };
 }
 
@@ -82,8 +89,9 @@ export function formatSummary(summary: BatchSummary): string {
     lines.push(`  replay: ${run.replay}`);
   }
   const f = summary.failoverMs;
+  const cpu = summary.cpuMs === undefined ? "" : `, ${Math.round((summary.seeds * 60_000) / summary.cpuMs)} seeds/min of CPU time`;
   lines.push(
-    `${summary.seedsPerMinute} seeds/min (${(summary.elapsedMs / 1000).toFixed(1)} s), ${summary.elections} elections won`,
+    `${summary.seedsPerMinute} seeds/min (${(summary.elapsedMs / 1000).toFixed(1)} s wall${cpu}), ${summary.elections} elections won`,
     `failover in sim (master crash to every sentinel switched), ms: p50 ${quantile(f, 0.5)}, p90 ${quantile(f, 0.9)}, p99 ${quantile(f, 0.99)}, max ${f[f.length - 1] ?? "-"} (${f.length} runs)`,
     `${summary.seeds} seeds, ${violations} violations`,
   );
@@ -94,7 +102,9 @@ export function formatSummary(summary: BatchSummary): string {
 export function mergeSummaries(parts: readonly BatchSummary[]): BatchSummary {
   const seeds = parts.reduce((t, s) => t + s.seeds, 0);
   const elapsedMs = Math.max(1, parts.reduce((t, s) => t + s.elapsedMs, 0));
+  const cpu = parts.every((s) => s.cpuMs !== undefined) ? { cpuMs: parts.reduce((t, s) => t + (s.cpuMs ?? 0), 0) } : {};
   return {
+    ...cpu,
     seeds,
     failed: parts.flatMap((s) => s.failed),
     failoverMs: parts.flatMap((s) => s.failoverMs).sort((a, b) => a - b),

@@ -1,3 +1,4 @@
+import { retryGateOpensAt } from "@sentinel-kit/raft-election";
 import type { Violation } from "./checker.js";
 import { Prng } from "./prng.js";
 import { SimWorld, type EffectFilter } from "./world.js";
@@ -114,7 +115,7 @@ export function runSeed(options: SeedOptions): SeedResult {
   world.network.heal();
   for (const i of crashed) world.restartSentinel(i);
   for (const r of world.redis.values()) if (!r.alive) world.restartRedis(r.port);
-  log.push(`${FAULT_PHASE_MS} heal`);
+  log.push("heal");
 
   const converged = world.runUntil(() => convergence(world) === null, 60_000, 100);
   if (!converged) world.checker.report("no-convergence", world.now, convergence(world) ?? "");
@@ -123,8 +124,7 @@ export function runSeed(options: SeedOptions): SeedResult {
   if (converged) {
     // The precondition of liveness: no sentinel in TILT, every one sees a good replica, and
     // no retry gate of an earlier attempt or vote still closed (2 x failover-timeout).
-    world.runUntil(() => livenessReady(world), 35_000, 500);
-    world.run(2 * FAILOVER_TIMEOUT_MS);
+    world.runUntil(() => livenessReady(world), 45_000, 250);
     const old = agreedPort(world);
     if (old !== null) {
       world.crashRedis(old);
@@ -150,13 +150,16 @@ export function runSeed(options: SeedOptions): SeedResult {
   };
 }
 
-/** Whether no sentinel is in TILT and each sees a good replica of the agreed master (SPEC §4.9's filters). */
+/** Whether no sentinel is in TILT, none is held by a retry gate, and each sees a good replica of the agreed master (SPEC §4.9's filters). */
 export function livenessReady(world: SimWorld, name = NAME): boolean {
   const port = agreedPort(world, name);
   if (port === null) return false;
   return world.sentinels.every((s) => {
     const entry = s.core?.masters.get(name);
     if (s.core == null || s.core.tiltSince !== null || entry === undefined) return false;
+    const election = s.core.election.masters.get(name);
+    const gate = election === undefined ? null : retryGateOpensAt(election);
+    if (gate !== null && gate > world.now + s.clockOffset) return false;
     return [...entry.replicas.values()].some((r) => {
       const h = r.health.snapshot();
       const real = world.redis.get(`${r.address.host}:${r.address.port}`);
