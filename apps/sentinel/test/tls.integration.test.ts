@@ -4,12 +4,15 @@
 // required, tls-auth-clients yes), announces its tls-port in hellos (a Debian redis-sentinel
 // with the same TLS settings lists it at that port, and it lists redis-sentinel at its own)
 // and, with it, fails the master over to its TLS replica.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { connect } from "node:tls";
-import { readFileSync } from "node:fs";
 import { freePort, redisCli, startProcess, startRedisSentinel, waitFor, type ManagedProcess, type RedisSentinel } from "@sentinel-kit/testkit";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makeCerts, type TestCerts } from "./harness/certs.js";
-import { startDaemon, type Daemon } from "./harness/processes.js";
+import { BIN, startDaemon, type Daemon } from "./harness/processes.js";
 
 let certs: TestCerts;
 let master: ManagedProcess;
@@ -119,3 +122,12 @@ it("fails the TLS master over to its TLS replica, both sentinels agreeing (votes
   }
   expect(await tlsCli(replicaTls, "ROLE")).toMatch(/^master/);
 }, 45_000);
+
+it("a certificate that cannot be read stops the start with exit code 1, as Redis's tlsConfigure failure does", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sentinel-kit-tls-bad-"));
+  const confPath = join(dir, "sentinel.conf");
+  writeFileSync(confPath, `port ${await freePort()}\nbind 127.0.0.1\ntls-port ${await freePort()}\ntls-cert-file ${join(dir, "missing.crt")}\ntls-key-file ${certs.serverKey}\n`);
+  const run = spawnSync(process.execPath, [BIN, confPath], { encoding: "utf8", timeout: 10_000 });
+  expect(run.status).toBe(1);
+  expect(run.stdout + run.stderr).toContain(`Failed to configure TLS: tls-cert-file: ${join(dir, "missing.crt")}`);
+});

@@ -29,7 +29,10 @@ export class TlsConfigError extends Error {
   /** The directive at fault. */
   readonly directive: string;
 
-  /** @param directive - The directive; @param reason - Why it failed. */
+  /**
+   * @param directive - The directive whose file could not be used.
+   * @param reason - Why.
+   */
   constructor(directive: string, reason: string) {
     super(`Failed to configure TLS: ${directive}: ${reason}`);
     this.directive = directive;
