@@ -112,6 +112,21 @@ it("hellos announce tls-port: redis-sentinel 7.0.15 and sentinel-kit list each o
   expect(await tlsCli(daemonTls, "SENTINEL", "sentinels", "mymaster")).toMatch(/\nflags\nsentinel\n/);
 }, 40_000);
 
+it("with port 0 it listens on tls-port only, as redis-sentinel does", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sentinel-kit-tls-only-"));
+  const confPath = join(dir, "sentinel.conf");
+  const tlsPort = await freePort();
+  writeFileSync(confPath, `port 0\nbind 127.0.0.1\nlogfile ${join(dir, "sentinel.log")}\n${tlsConfig(tlsPort)}sentinel monitor other 127.0.0.1 ${masterTls} 2\n`);
+  const only = await startProcess({ command: process.execPath, args: [BIN, confPath], port: tlsPort, dir, name: "sentinel-kit-tls-only", ready: (p) => tlsPing(p.port) });
+  try {
+    const info = await tlsCli(tlsPort, "INFO", "server");
+    expect(info).toMatch(/\r?\ntcp_port:0\r?\n/);
+    await waitFor(async () => /\nflags\nmaster\n/.test(await tlsCli(tlsPort, "SENTINEL", "MASTER", "other")), { timeoutMs: 10_000, intervalMs: 100, what: "the master seen over TLS" });
+  } finally {
+    await only.stop();
+  }
+}, 30_000);
+
 it("fails the TLS master over to its TLS replica, both sentinels agreeing (votes asked over TLS)", async () => {
   await master.kill();
   for (const port of [daemonTls, peerTls]) {

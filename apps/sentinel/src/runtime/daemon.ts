@@ -247,7 +247,7 @@ export class SentinelDaemon {
     this.#log.log(level, message);
   }
 
-  /** The TCP port the daemon listens on. */
+  /** The TCP port the daemon listens on; 0 when it listens on its TLS port only (`port 0`). */
   get port(): number {
     return this.#listenPort;
   }
@@ -258,9 +258,11 @@ export class SentinelDaemon {
     // Redis loads the certificates at start (after `dir`) and refuses to start without them.
     const files = server.tlsPort !== 0 || server.tlsReplication ? await loadTlsFiles(server) : undefined;
     if (files !== undefined && server.tlsReplication) this.#linkTls = tlsClientOptions(server, files);
-    await this.#listen();
-    const address = await this.#server.listen();
-    this.#listenPort = address.port;
+    // `port 0` with a tls-port: TLS only, as Redis then listens on no TCP port.
+    if (server.port !== 0 || server.tlsPort === 0) {
+      await this.#listen();
+      this.#listenPort = (await this.#server.listen()).port;
+    }
     if (files !== undefined && server.tlsPort !== 0) await this.#listenTls(server.tlsPort, files);
     this.#log.log("warning", `Sentinel ID is ${this.#core.myid}`);
     this.#enqueue(this.#core.start(Date.now(), Math.random).effects);
