@@ -1,6 +1,10 @@
 import type { FastConfirmationOptions, PlannerTimings } from "./types.js";
 
-/** Redis Sentinel's default timings (sentinel.c, SPEC §4.1). */
+/**
+ * Redis Sentinel's default timings (sentinel.c, SPEC §4.1), and `staleInfoWait`: one INFO
+ * period to a replica while its master is down (1 s, hard-coded in sentinel.c) plus a
+ * 100 ms margin for the reply.
+ */
 export const DEFAULT_TIMINGS: PlannerTimings = {
   pingPeriod: 1000,
   infoPeriod: 10_000,
@@ -8,6 +12,7 @@ export const DEFAULT_TIMINGS: PlannerTimings = {
   electionTimeout: 10_000,
   slaveReconfTimeout: 10_000,
   maxDesync: 1000,
+  staleInfoWait: 1100,
 };
 
 /**

@@ -8,7 +8,7 @@ import { PlannerInputError } from "./errors.js";
 import { observeReplica } from "./observer.js";
 import type { ProbeSchedule } from "./promotion-confirmation.js";
 import { dueProbe, firstProbe, NO_PROBES, nextProbeTime } from "./promotion-confirmation.js";
-import { selectReplica } from "./replica-selection.js";
+import { awaitsFreshInfo, selectReplica } from "./replica-selection.js";
 import type {
   Address,
   FastConfirmationOptions,
@@ -393,10 +393,16 @@ function waitStart(run: Run): void {
   masterEvent(run, "+failover-state-select-slave");
 }
 
-/** `sentinelFailoverSelectSlave`. */
+/**
+ * `sentinelFailoverSelectSlave`, except that a replica excluded only for stale INFO is
+ * waited for, up to `staleInfoWait` after entering the state: Redis selects one tick
+ * (~100 ms) later, by when the INFO it sent at ODOWN has usually been answered; a caller
+ * that steps at once would otherwise abort before the reply arrives.
+ */
 function selectSlave(run: Run): void {
   const chosen = selectReplica(run.ctx.master, run.ctx.now, run.t);
   if (chosen === null) {
+    if (waitingForInfo(run)) return;
     masterEvent(run, "-failover-abort-no-good-slave");
     abort(run);
     return;
@@ -405,6 +411,12 @@ function selectSlave(run: Run): void {
   run.s.promoted = chosen.addr;
   setPhase(run, "send_slaveof_noone");
   replicaEvent(run, "+failover-state-send-slaveof-noone", "notice", chosen.addr);
+}
+
+/** SELECT_SLAVE found no replica but a fresh INFO could give one, and the wait is not over. */
+function waitingForInfo(run: Run): boolean {
+  const { master, now } = run.ctx;
+  return now < run.s.stateChangeTime + run.t.staleInfoWait && awaitsFreshInfo(master, now, run.t);
 }
 
 /** `sentinelFailoverSendSlaveOfNoOne`: wait for a link to the chosen replica, up to failover-timeout. */
@@ -567,6 +579,8 @@ function onReplicaInfo(run: Run, addr: Address): void {
   } else {
     run.fx.push(...observeReplica(master, view, promoted, now, run.t));
   }
+  // A fresh INFO may be what SELECT_SLAVE waits for.
+  if (run.s.phase === "select_slave" && run.fast !== null) advance(run);
   if (view.role !== "slave") return;
   const moved = reconfProgress(run, view.addr, view.masterHost, view.masterPort, view.masterLinkUp);
   if (moved && run.fast !== null) advance(run);
@@ -665,7 +679,9 @@ function scheduleWake(run: Run, input: PlannerInput): void {
       else deadlines.push((s.startTime ?? now) + Math.min(run.t.electionTimeout, timeout) + 1);
       break;
     case "select_slave":
-      soon = true;
+      if (selectReplica(master, now, run.t) === null && waitingForInfo(run)) {
+        deadlines.push(s.stateChangeTime + run.t.staleInfoWait);
+      } else soon = true;
       break;
     case "send_slaveof_noone": {
       const view = s.promoted === null ? undefined : findReplica(master, s.promoted);

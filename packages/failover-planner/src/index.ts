@@ -16,6 +16,7 @@ export type { CommandArgs } from "./commands.js";
 export { mapCommand, roleProbe, slaveOfTransaction } from "./commands.js";
 export type { ExclusionReason } from "./replica-selection.js";
 export {
+  awaitsFreshInfo,
   compareReplicasForPromotion,
   exclusionReason,
   maxMasterLinkDownTime,

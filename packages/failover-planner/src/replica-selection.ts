@@ -77,3 +77,25 @@ export function selectReplica(
   eligible.sort(compareReplicasForPromotion);
   return eligible[0] ?? null;
 }
+
+/**
+ * True when no replica of `master` is eligible, the master is SDOWN, and at least one
+ * replica is excluded only because its INFO is stale: a fresh INFO (sent every second
+ * while the master is down) could make it eligible, so SELECT_SLAVE may wait for it.
+ * False when every replica is excluded for a reason INFO cannot change soon (SDOWN,
+ * disconnected, priority 0, ...): then the failover is aborted at once, as in Redis.
+ */
+export function awaitsFreshInfo(
+  master: MasterView,
+  now: number,
+  timings: Pick<PlannerTimings, "pingPeriod" | "infoPeriod">,
+): boolean {
+  if (!master.sDown) return false;
+  let stale = false;
+  for (const r of master.replicas) {
+    const reason = exclusionReason(r, master, now, timings);
+    if (reason === null) return false;
+    if (reason === "info-stale") stale = true;
+  }
+  return stale;
+}

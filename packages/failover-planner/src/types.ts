@@ -98,6 +98,13 @@ export interface PlannerTimings {
   readonly slaveReconfTimeout: number;
   /** `SENTINEL_MAX_DESYNC`, ms: the random delay added to the failover start time (SPEC §4.14). */
   readonly maxDesync: number;
+  /**
+   * Not in Redis, ms: how long SELECT_SLAVE waits, with the master SDOWN, for a fresh INFO
+   * from replicas excluded only because their INFO is stale, before
+   * `-failover-abort-no-good-slave`. Redis gets the same grace from its 100 ms tick; 0
+   * aborts at once.
+   */
+  readonly staleInfoWait: number;
 }
 
 /**

@@ -2,6 +2,7 @@
 // compareSlavesForPromotion.
 import { describe, expect, it } from "vitest";
 import {
+  awaitsFreshInfo,
   compareReplicasForPromotion,
   DEFAULT_TIMINGS,
   exclusionReason,
@@ -131,5 +132,20 @@ describe("ordering rules (compareSlavesForPromotion)", () => {
     const best = replica({ port: 7001, priority: 1, sDown: true });
     const ok = replica({ port: 7002, priority: 100 });
     expect(pick(best, ok)).toBe(ok);
+  });
+});
+
+describe("awaitsFreshInfo: could a fresh INFO give SELECT_SLAVE a replica?", () => {
+  const stale = replica({ port: 6381, infoRefresh: NOW - 5001 });
+  it.each([
+    { why: "master up: INFO is not asked for faster", m: up, rs: [replica({ infoRefresh: NOW - 30_001 })], want: false },
+    { why: "master down, one replica with stale INFO", m: down, rs: [stale], want: true },
+    { why: "an eligible replica: nothing to wait for", m: down, rs: [replica(), stale], want: false },
+    { why: "stale INFO and priority 0 (priority is checked first)", m: down, rs: [replica({ infoRefresh: NOW - 5001, priority: 0 })], want: false },
+    { why: "only other reasons", m: down, rs: [replica({ sDown: true }), replica({ port: 6382, disconnected: true })], want: false },
+    { why: "one other reason, one stale", m: down, rs: [replica({ priority: 0 }), stale], want: true },
+    { why: "no replicas", m: down, rs: [], want: false },
+  ])("$why -> $want", ({ m, rs, want }) => {
+    expect(awaitsFreshInfo({ ...m, replicas: rs }, NOW, T)).toBe(want);
   });
 });

@@ -169,16 +169,18 @@ export class SimWorld {
     switch (cmd) {
       case "planner": {
         const fast = pos.includes("fast");
-        this.planner = createFailoverPlanner(
-          fast
+        const wait = kv.get("stale-info-wait");
+        this.planner = createFailoverPlanner({
+          ...(fast
             ? {
                 fastConfirmation: {
                   probeIntervalMs: Number(kv.get("interval") ?? 20),
                   maxProbes: Number(kv.get("max-probes") ?? 100),
                 },
               }
-            : {},
-        );
+            : {}),
+          ...(wait !== undefined ? { timings: { staleInfoWait: Number(wait) } } : {}),
+        });
         this.state = this.planner.initialState();
         if (kv.has("rand")) this.randomValue = Number(kv.get("rand"));
         return [];
