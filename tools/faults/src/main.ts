@@ -33,7 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
       try {
         figures = await run();
       } catch (error) {
-        figures = skippedRow(n, "-", "L1", `setup failed: ${(error as Error).message.split("\n")[0]}`);
+        figures = skippedRow(n, "-", "L1", `setup failed: ${(error as Error).message.split("\n").filter((l) => l.trim() !== "").slice(0, 4).join(" / ")}`);
         figures.violations.push("could not run");
       }
       figures.notes.push(`ran ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -140,7 +140,17 @@ export class Topology {
     });
   }
 
+  // A free port can be taken by another program between freePort() and the daemon's bind
+  // (other test runs share the machine): one more try on a new port.
   async #startDaemon(i: number): Promise<void> {
+    try {
+      await this.#startDaemonOnce(i);
+    } catch {
+      await this.#startDaemonOnce(i);
+    }
+  }
+
+  async #startDaemonOnce(i: number): Promise<void> {
     const port = await freePort();
     const proxy = this.options.proxies ? await FaultProxy.start({ target: { host: "127.0.0.1", port } }) : undefined;
     const dir = mkdtempSync(join(tmpdir(), `sentinel-kit-faults-${i}-`));
@@ -163,7 +173,12 @@ export class Topology {
       ].join("\n"),
     );
     const daemon: DaemonNode = { process: undefined as unknown as ManagedProcess, port, proxy, dir, confDir, confPath, launcher: this.#extra.launcherOf?.(i) };
-    daemon.process = await spawnDaemon(daemon);
+    try {
+      daemon.process = await spawnDaemon(daemon);
+    } catch (error) {
+      await proxy?.close();
+      throw error;
+    }
     this.daemons.push(daemon);
     await ask(port, ["SENTINEL", "DEBUG", ...DEBUG_PERIODS]);
   }
