@@ -73,6 +73,15 @@ it("named users log in while the default user is nopass; channels are checked on
   expect(log[0]).toEqual(expect.arrayContaining(["reason", "channel", "username", "alice"]));
 });
 
+it("a failed login is logged with the command as typed, as redis-sentinel 7.0.15 logs it", async () => {
+  const wrong = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
+  expect(await exchange(daemon.port, "auth bob x\r\n", 1)).toBe(wrong);
+  expect(await exchange(daemon.port, "HELLO 3 AUTH bob x\r\n", 1)).toBe(wrong);
+  const admin = await connect(daemon.port);
+  const entries = (await admin.call("ACL", "LOG", "2")) as unknown[][];
+  expect(entries.map((e) => e[e.indexOf("object") + 1])).toEqual(["HELLO", "auth"]);
+});
+
 it("ACL SETUSER default >pw: new connections must authenticate, open ones keep going", async () => {
   const before = await connect(daemon.port);
   expect(await before.call("ACL", "SETUSER", "default", "resetpass", ">dpw")).toBe("OK");

@@ -245,6 +245,21 @@ describe("AUTH", () => {
     expect(await open1.request("PING\r\n", "+PONG\r\n")).toBe("+PONG\r\n");
   });
 
+  test("the authenticate hook is told the command as typed (ACL LOG's object)", async () => {
+    const commands: string[] = [];
+    const { client } = await setup({
+      authenticate: (_user, _password, _client, command) => {
+        commands.push(command);
+        return false;
+      },
+    });
+    const c = await client();
+    const wrong = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
+    expect(await c.request("auth bob x\r\n", wrong)).toBe(wrong);
+    expect(await c.request("HELLO 3 AUTH bob x\r\n", wrong)).toBe(wrong);
+    expect(commands).toEqual(["auth", "HELLO"]);
+  });
+
   test("canSubscribe refuses a whole SUBSCRIBE or PSUBSCRIBE before any channel is subscribed", async () => {
     const seen: string[] = [];
     const { client, server } = await setup({

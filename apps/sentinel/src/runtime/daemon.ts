@@ -175,8 +175,8 @@ export class SentinelDaemon {
       // Redis's createClient: a connection must authenticate when the default user has a
       // password or is off, as the user table is when it connects (ACL SETUSER applies to new
       // connections); AUTH always goes through the table, so named users log in either way.
-      authenticate: (user: string, password: string, client: RespClientContext) =>
-        this.#acl.login("AUTH", user, password, Date.now(), () => clientInfoLine(client, Date.now())),
+      authenticate: (user: string, password: string, client: RespClientContext, command: string) =>
+        this.#acl.login(command, user, password, Date.now(), () => clientInfoLine(client, Date.now())),
       authRequired: () => this.#acl.users.authRequired(),
       passwordOnlyAuth: () => this.#acl.passwordOnlyAuthAllowed(),
       // SUBSCRIBE and PSUBSCRIBE are answered by RespServer: the channel check runs there.

@@ -37,7 +37,7 @@ export interface CommandClient extends RespClientContext {
 /** What the command layer needs from the server. */
 export interface CommandHost {
   readonly handler: RespCommandHandler;
-  readonly authenticate: ((user: string, password: string, client: RespClientContext) => boolean | Promise<boolean>) | undefined;
+  readonly authenticate: ((user: string, password: string, client: RespClientContext, command: string) => boolean | Promise<boolean>) | undefined;
   readonly hello: (client: RespClientContext) => ReadonlyArray<readonly [string, RespValue]>;
   readonly isKnownCommand: ((name: string) => boolean) | undefined;
   readonly passwordOnlyAuth: () => boolean;
@@ -123,9 +123,9 @@ export function executeCommand(host: CommandHost, client: CommandClient, argv: r
   if (subscribedResp2 && !ALLOWED_WHILE_SUBSCRIBED.has(name)) return [subscribedContextReply(name)];
   switch (name) {
     case "hello":
-      return hello(host, client, args);
+      return hello(host, client, args, rawName.toString());
     case "auth":
-      return auth(host, client, args);
+      return auth(host, client, args, rawName.toString());
     case "subscribe":
     case "psubscribe":
       return subscribe(host, client, name, args);
@@ -152,16 +152,16 @@ function callHandler(host: CommandHost, client: CommandClient, name: string, raw
   }
 }
 
-function verify(host: CommandHost, client: CommandClient, user: string, password: string): boolean | Promise<boolean> {
+function verify(host: CommandHost, client: CommandClient, user: string, password: string, command: string): boolean | Promise<boolean> {
   // Without a hook the server behaves like Redis's default user with `nopass`.
   if (host.authenticate === undefined) return user === "default";
-  return host.authenticate(user, password, client);
+  return host.authenticate(user, password, client, command);
 }
 
-function authenticated(host: CommandHost, client: CommandClient, user: string, password: string, then: () => Replies | Promise<Replies>): Replies | Promise<Replies> {
+function authenticated(host: CommandHost, client: CommandClient, command: string, user: string, password: string, then: () => Replies | Promise<Replies>): Replies | Promise<Replies> {
   try {
     return chain(
-      verify(host, client, user, password),
+      verify(host, client, user, password, command),
       (ok) => {
         if (!ok) return [errorReply(WRONGPASS_ERROR)];
         client.markAuthenticated(user);
@@ -174,19 +174,19 @@ function authenticated(host: CommandHost, client: CommandClient, user: string, p
   }
 }
 
-function auth(host: CommandHost, client: CommandClient, args: Buffer[]): Replies | Promise<Replies> {
+function auth(host: CommandHost, client: CommandClient, args: Buffer[], command: string): Replies | Promise<Replies> {
   if (args.length > 2) return [syntaxErrorReply()];
   const [first, second] = args;
   if (first === undefined) return [arityErrorReply("auth")];
   if (second === undefined && !host.passwordOnlyAuth()) return [errorReply(AUTH_WITHOUT_PASSWORD)];
   const [user, password] = second === undefined ? ["default", first] : [first, second];
-  return authenticated(host, client, user.toString(), password.toString(), () => [OK]);
+  return authenticated(host, client, command, user.toString(), password.toString(), () => [OK]);
 }
 
 // Redis's string2ll: an optional minus, no leading zeros or spaces, within 64 bits.
 const LONG_LONG = /^(0|-?[1-9][0-9]{0,18})$/;
 
-function hello(host: CommandHost, client: CommandClient, args: Buffer[]): Replies | Promise<Replies> {
+function hello(host: CommandHost, client: CommandClient, args: Buffer[], command: string): Replies | Promise<Replies> {
   let version: RespVersion | undefined;
   const [protover] = args;
   if (protover !== undefined) {
@@ -226,7 +226,7 @@ function hello(host: CommandHost, client: CommandClient, args: Buffer[]): Replie
     return [{ kind: "map", value: fields.map(([field, value]) => [bulk(field), value] as const) }];
   };
   if (credentials === undefined) return finish();
-  return authenticated(host, client, credentials[0], credentials[1], finish);
+  return authenticated(host, client, command, credentials[0], credentials[1], finish);
 }
 
 function subscribe(host: CommandHost, client: CommandClient, name: "subscribe" | "psubscribe", args: Buffer[]): Replies {

@@ -103,10 +103,11 @@ export interface RespServerOptions {
   /**
    * Decides a password. When given, every client must authenticate (AUTH or HELLO AUTH) before
    * running other commands unless `authRequired` says otherwise, and `AUTH <password>` means
-   * user `default`. When absent, no
+   * user `default`. `command` is the command as the client typed it (`AUTH`, `hello`...),
+   * which Redis's ACL LOG records as the failed login's object. When absent, no
    * authentication is required and only user `default` exists, with any password.
    */
-  authenticate?: (user: string, password: string, client: RespClientContext) => boolean | Promise<boolean>;
+  authenticate?: (user: string, password: string, client: RespClientContext, command: string) => boolean | Promise<boolean>;
   /**
    * Whether a new connection must authenticate, asked once per connection when it is
    * accepted (Redis's `authRequired` at `createClient`: the default user has a password or
