@@ -1,10 +1,13 @@
 // The tls-* directives as node:tls options (Redis's tls.c: tlsConfigure,
 // SSL_CTX_set_verify by tls-auth-clients, the client certificate of outgoing links).
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DEFAULT_SERVER_CONFIG } from "@sentinel-kit/config-store";
 import { describe, expect, it } from "vitest";
 import { loadTlsFiles, TlsConfigError, tlsClientOptions, tlsServerOptions, type TlsFiles } from "../src/runtime/tls.js";
 
-const files: TlsFiles = { cert: Buffer.from("C"), key: Buffer.from("K"), clientCert: Buffer.from("CC"), clientKey: Buffer.from("CK"), ca: Buffer.from("CA") };
+const files: TlsFiles = { cert: Buffer.from("C"), key: Buffer.from("K"), clientCert: Buffer.from("CC"), clientKey: Buffer.from("CK"), ca: [Buffer.from("CA")] };
 
 describe("tlsServerOptions", () => {
   it("tls-auth-clients: yes requires a certificate, optional checks one if given, no asks for none", () => {
@@ -37,5 +40,18 @@ describe("loadTlsFiles", () => {
     expect(error).toBeInstanceOf(TlsConfigError);
     expect(error).toMatchObject({ name: "TlsConfigError", directive: "tls-cert-file" });
     await expect(loadTlsFiles(DEFAULT_SERVER_CONFIG)).rejects.toThrow("Failed to configure TLS: tls-cert-file: no file given");
+  });
+
+  it("tls-ca-cert-dir adds every PEM certificate of the directory to tls-ca-cert-file's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sentinel-kit-ca-"));
+    const pem = (n: number) => `-----BEGIN CERTIFICATE-----\n${n}\n-----END CERTIFICATE-----\n`;
+    writeFileSync(join(dir, "a.pem"), "C");
+    writeFileSync(join(dir, "k.pem"), "K");
+    writeFileSync(join(dir, "ca.pem"), pem(0));
+    writeFileSync(join(dir, "1a2b3c4d.0"), pem(1));
+    writeFileSync(join(dir, "notes.txt"), "not a certificate");
+    const loaded = await loadTlsFiles({ ...DEFAULT_SERVER_CONFIG, tlsCertFile: join(dir, "a.pem"), tlsKeyFile: join(dir, "k.pem"), tlsCaCertFile: join(dir, "ca.pem"), tlsCaCertDir: dir });
+    expect(loaded.ca?.map(String)).toEqual([pem(0), pem(1), pem(0)]);
+    expect(loaded.clientCert.toString()).toBe("C");
   });
 });

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
 import type { ConnectionOptions, SecureVersion, TlsOptions } from "node:tls";
 import type { SentinelConfig } from "@sentinel-kit/config-store";
 
@@ -18,8 +19,8 @@ export interface TlsFiles {
   readonly clientCert: Buffer;
   /** `tls-client-key-file`, else `tls-key-file`. */
   readonly clientKey: Buffer;
-  /** `tls-ca-cert-file`, if set. */
-  readonly ca: Buffer | undefined;
+  /** `tls-ca-cert-file` and the certificates in `tls-ca-cert-dir`, if either is set. */
+  readonly ca: Buffer[] | undefined;
 }
 
 /** The TLS configuration could not be loaded: Redis stops the start ("Failed to configure TLS"). */
@@ -50,16 +51,35 @@ async function read(directive: string, path: string): Promise<Buffer> {
   }
 }
 
+// OpenSSL's CApath holds certificates under hashed names (c_rehash); any PEM certificate there counts.
+async function readCaDir(dir: string): Promise<Buffer[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (error) {
+    throw new TlsConfigError("tls-ca-cert-dir", `${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const certs: Buffer[] = [];
+  for (const name of names) {
+    const text = await readFile(join(dir, name)).catch(() => undefined);
+    if (text?.includes("-----BEGIN CERTIFICATE-----") === true) certs.push(text);
+  }
+  return certs;
+}
+
 /** Reads the files the `tls-*` directives name; throws {@link TlsConfigError} as Redis refuses to start. */
 export async function loadTlsFiles(server: ServerConfig): Promise<TlsFiles> {
   const cert = await read("tls-cert-file", server.tlsCertFile);
   const key = await read("tls-key-file", server.tlsKeyFile);
-  const ca = server.tlsCaCertFile === "" ? undefined : await read("tls-ca-cert-file", server.tlsCaCertFile);
+  const ca = [
+    ...(server.tlsCaCertFile === "" ? [] : [await read("tls-ca-cert-file", server.tlsCaCertFile)]),
+    ...(server.tlsCaCertDir === "" ? [] : await readCaDir(server.tlsCaCertDir)),
+  ];
   const separateClient = server.tlsClientCertFile !== "";
   return {
     cert,
     key,
-    ca,
+    ca: ca.length === 0 ? undefined : ca,
     clientCert: separateClient ? await read("tls-client-cert-file", server.tlsClientCertFile) : cert,
     clientKey: separateClient ? await read("tls-client-key-file", server.tlsClientKeyFile) : key,
   };
