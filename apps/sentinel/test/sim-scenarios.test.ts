@@ -69,12 +69,20 @@ describe("redis/redis#6459: sentinels added during a failure", () => {
       const converged = w.runUntil(() => convergence(w) === null, 30_000);
       return { w, converged };
     });
-    const split = runs.filter((r) => r.w.checker.violations.length > 0);
-    expect(split.length).toBeGreaterThan(0);
-    for (const { w } of split) {
-      expect(new Set(w.checker.violations.map((v) => v.kind))).toEqual(new Set(["two-leaders"]));
-      expect(w.checker.violations[0]!.message).toMatch(/^\w{8} and \w{8} both elected leader of mymaster in epoch 1$/);
+    // Every epoch that two sentinels won (+elected-leader in their event logs, whatever
+    // their own counts said) is reported as two-leaders, and nothing else is reported.
+    // (12 of these 30 seeds split when this was written; a core that closes the hole
+    // makes the list empty, and this test still holds.)
+    for (const { w } of runs) {
+      const winners = new Map<number, Set<string>>();
+      for (const s of w.sentinels) {
+        for (const e of s.events) if (e.name === "+elected-leader") winners.set(e.epoch, (winners.get(e.epoch) ?? new Set()).add(s.myid));
+      }
+      const doubled = [...winners].filter(([, who]) => who.size > 1).map(([epoch]) => epoch);
+      expect(w.checker.violations.map((v) => v.kind)).toEqual(doubled.map(() => "two-leaders"));
+      expect(w.checker.violations.map((v) => Number(/epoch (\d+)$/.exec(v.message)?.[1]))).toEqual(doubled);
     }
+    console.log(`#6459, added knowing one peer: ${runs.filter((r) => r.w.checker.violations.length > 0).length} of 30 seeds had two leaders in an epoch`);
     // The damage stays contained here: an added sentinel knows no replica (the master is
     // down, and INFO of a dead master lists none), so it aborts with no good replica, and
     // one promotion is made per epoch; every run converges on one master.

@@ -99,3 +99,22 @@ describe("one seed, one history", () => {
     expect(c.faultLog).not.toEqual(a.faultLog);
   });
 });
+
+describe("the leader fault (FAULTS.md row 3)", () => {
+  it("crashes the sentinel that reaches +elected-leader or +promoted-slave; another completes the failover", () => {
+    let crashedLeaders = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const result = runSeed({
+        seed,
+        sentinels: 3,
+        faults: ["leader"],
+        inspect: (world) => {
+          crashedLeaders += world.sentinels.filter((s) => s.life > 0).length;
+        },
+      });
+      expect(result.violations).toEqual([]);
+      expect(result.failoverMs).not.toBeNull();
+    }
+    expect(crashedLeaders).toBeGreaterThan(0);
+  });
+});

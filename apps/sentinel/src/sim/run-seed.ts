@@ -4,9 +4,13 @@ import { Prng } from "./prng.js";
 import { SimWorld, type EffectFilter } from "./world.js";
 
 /** The faults a seed may draw from. */
-export const FAULT_KINDS = ["crash", "partition", "bridge", "oneway", "loss", "pause", "clock", "redis"] as const;
+export const FAULT_KINDS = ["crash", "partition", "bridge", "oneway", "loss", "pause", "clock", "redis", "leader"] as const;
 
-/** One kind of fault: sentinel crash/restart, partition, bridge, one-way cut, delay and loss, SIGSTOP, clock jump, Redis crash/stop. */
+/**
+ * One kind of fault: sentinel crash/restart, partition, bridge, one-way cut, delay and loss,
+ * SIGSTOP, clock jump, Redis crash/stop, or the next sentinel to reach `+elected-leader` or
+ * `+promoted-slave` crashing at once (`SENTINEL SIMULATE-FAILURE`, FAULTS.md row 3).
+ */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** down-after-milliseconds in every simulated run, ms. */
@@ -113,7 +117,8 @@ export function runSeed(options: SeedOptions): SeedResult {
   }
 
   world.network.heal();
-  for (const i of crashed) world.restartSentinel(i);
+  world.crashOnEvent = null;
+  for (const s of world.sentinels) if (s.core === null) world.restartSentinel(s.index);
   for (const r of world.redis.values()) if (!r.alive) world.restartRedis(r.port);
   log.push("heal");
 
@@ -260,6 +265,10 @@ function inject(world: SimWorld, random: Prng, kind: FaultKind, crashed: Set<num
       const ms = random.pick([-5000, -2500, -100, 2500, 5000]);
       world.jumpClock(i, ms);
       return `clock of sentinel ${i} ${ms > 0 ? "+" : ""}${ms}ms`;
+    }
+    case "leader": {
+      world.crashOnEvent = random.pick(["+elected-leader", "+promoted-slave"]);
+      return `crash the next sentinel at ${world.crashOnEvent}`;
     }
     case "redis": {
       const port = random.pick(PORTS.filter((p) => p !== agreedPort(world)));
