@@ -327,7 +327,10 @@ function onFailoverCommand(run: Run): void {
     reply(run, { ok: false, code: "INPROG", message: "Failover already in progress" });
     return;
   }
-  if (selectReplica(run.ctx.master, run.ctx.now, run.t) === null) {
+  const { master, now } = run.ctx;
+  // Refused only when no replica could become eligible: one waiting for a fresh INFO is
+  // waited for in SELECT_SLAVE, as after an election (see selectSlave).
+  if (selectReplica(master, now, run.t) === null && !awaitsFreshInfo(master, now, run.t)) {
     reply(run, { ok: false, code: "NOGOODSLAVE", message: "No suitable replica to promote" });
     return;
   }

@@ -86,3 +86,31 @@ describe("a replica excluded only for stale INFO is waited for", () => {
     expect(w.run(`tick t=${T0 + 1100}`)).toEqual([ABORT, `wake ${T0 + 6000}`, "phase none"]);
   });
 });
+
+describe("failover-command (SENTINEL FAILOVER, or an attempt the caller's election won)", () => {
+  /** One replica with the given settings, master SDOWN or not, at T0. */
+  function command(settings: string, masterDown: boolean, planner = "planner rand=0"): string[] {
+    const w = new SimWorld();
+    w.run(planner);
+    w.run("master addr=10.0.0.1:6379 failover-timeout=3000 down-after=1000");
+    w.run("replica addr=10.0.0.2:6379 runid=r0 offset=10");
+    w.run(`set 10.0.0.2:6379 ${settings} t=${T0}`);
+    if (masterDown) w.run("set master sdown=1");
+    return w.run("failover");
+  }
+
+  it("master SDOWN, replica excluded only for stale INFO: started, SELECT_SLAVE waits", () => {
+    const out = command("info-age=6000", true, "planner fast rand=0");
+    expect(out).toContain("reply +OK");
+    expect(out).toContain("warning +failover-state-select-slave master mymaster 10.0.0.1 6379");
+    expect(out.slice(-2)).toEqual([`wake ${T0 + 1100}`, "phase select_slave"]);
+  });
+
+  it.each([
+    { why: "master up: INFO is not asked for faster", settings: "info-age=30001", down: false },
+    { why: "master SDOWN, replica priority 0", settings: "priority=0", down: true },
+    { why: "master SDOWN, replica disconnected", settings: "disconnected=1", down: true },
+  ])("$why: refused with -NOGOODSLAVE, as Redis", ({ settings, down }) => {
+    expect(command(settings, down)).toEqual(["reply -NOGOODSLAVE No suitable replica to promote", "phase none"]);
+  });
+});
