@@ -73,6 +73,22 @@ it("named users log in while the default user is nopass; channels are checked on
   expect(log[0]).toEqual(expect.arrayContaining(["reason", "channel", "username", "alice"]));
 });
 
+it("ACL SETUSER taking a channel away disconnects the user's subscribers to it (ACLKillPubsubClientsIfNeeded)", async () => {
+  const admin = await connect(daemon.port);
+  expect(await admin.call("ACL", "SETUSER", "carol", "on", ">pw", "+@all", "resetchannels", "&news", "&__sentinel__:hello")).toBe("OK");
+  const subscriber = await connect(daemon.port, { username: "carol", password: "pw" });
+  const closed = new Promise<void>((resolve) => subscriber.once("close", () => resolve()));
+  await subscriber.subscribe("news");
+  const other = await connect(daemon.port, { username: "carol", password: "pw" });
+  await other.subscribe("__sentinel__:hello");
+  // Still allowed: nobody is dropped.
+  expect(await admin.call("ACL", "SETUSER", "carol", "&more")).toBe("OK");
+  expect(await admin.call("ACL", "SETUSER", "carol", "resetchannels", "&__sentinel__:hello")).toBe("OK");
+  await closed;
+  expect(other.status).toBe("ready");
+  expect(await admin.call("ACL", "DELUSER", "carol")).toBe(1);
+});
+
 it("a failed login is logged with the command as typed, as redis-sentinel 7.0.15 logs it", async () => {
   const wrong = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
   expect(await exchange(daemon.port, "auth bob x\r\n", 1)).toBe(wrong);

@@ -30,7 +30,7 @@ export { encodeCommand, encodeReply } from "./encoder.js";
 export { formatDouble } from "./format-double.js";
 
 // Server: RespServer and its building blocks.
-export { RespServer, type RespServerCloseOptions } from "./server/server.js";
+export { RespServer, type RespServerCloseOptions, type RespSubscriptions } from "./server/server.js";
 export type {
   RespClientContext,
   RespCommand,

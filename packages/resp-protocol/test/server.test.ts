@@ -274,6 +274,10 @@ describe("AUTH", () => {
     expect(server.publish("open", "m")).toBe(0);
     expect(await c.request("PSUBSCRIBE o*\r\n", "*3\r\n$10\r\npsubscribe\r\n$2\r\no*\r\n:1\r\n")).toBe("*3\r\n$10\r\npsubscribe\r\n$2\r\no*\r\n:1\r\n");
     expect(seen).toEqual(["1 subscribe open,secret", "1 psubscribe o*"]);
+    const [context] = server.clients();
+    expect(context).toBeDefined();
+    const subscriptions = server.subscriptions(context as RespClientContext);
+    expect({ channels: subscriptions.channels.map(String), patterns: subscriptions.patterns.map(String) }).toEqual({ channels: [], patterns: ["o*"] });
   });
 
   test("unauthenticated clients get Redis's tighter request limits until AUTH succeeds", async () => {

@@ -410,6 +410,14 @@ export class SentinelDaemon {
         dropUsers: (names) => {
           for (const c of this.#server.clients()) if (c.user !== undefined && names.includes(c.user)) setImmediate(() => c.close());
         },
+        // ACLKillPubsubClientsIfNeeded: subscribers whose channels the user lost are disconnected.
+        dropSubscribers: (user, mustDrop) => {
+          for (const c of this.#server.clients()) {
+            if (c.user !== user || c.subscriptionCount === 0) continue;
+            const { channels, patterns } = this.#server.subscriptions(c);
+            if (mustDrop({ channels: channels.map(String), patterns: patterns.map(String) })) setImmediate(() => c.close());
+          }
+        },
       });
     }
     return dispatch();

@@ -16,6 +16,14 @@ import { PubSubRegistry } from "./pubsub.js";
 import { MAX_CLIENTS_ERROR, messageReply } from "./replies.js";
 import type { RespClientContext, RespServerOptions } from "./types.js";
 
+/** What {@link RespServer.subscriptions} returns. */
+export interface RespSubscriptions {
+  /** Channels subscribed with SUBSCRIBE. */
+  readonly channels: Buffer[];
+  /** Patterns subscribed with PSUBSCRIBE. */
+  readonly patterns: Buffer[];
+}
+
 /** Options of {@link RespServer.close}. */
 export interface RespServerCloseOptions {
   /** How long, in milliseconds, clients may take to receive their last replies before they are dropped; 5000 by default. */
@@ -116,6 +124,13 @@ export class RespServer {
   /** The clients connected now, in connection order. */
   clients(): RespClientContext[] {
     return [...this.connections];
+  }
+
+  /** The channels (SUBSCRIBE) and patterns (PSUBSCRIBE) a connected client listens to. */
+  subscriptions(client: RespClientContext): RespSubscriptions {
+    const connection = client as RespConnection;
+    if (!this.connections.has(connection)) return { channels: [], patterns: [] };
+    return { channels: this.registry.channelsOf(connection), patterns: this.registry.patternsOf(connection) };
   }
 
   /**
