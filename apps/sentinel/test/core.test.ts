@@ -46,7 +46,13 @@ describe("SentinelCore", () => {
     const reply = effects.findIndex((e) => e.type === "reply");
     expect(persist).toBeGreaterThanOrEqual(0);
     expect(persist).toBeLessThan(reply);
-    expect(effects[reply]).toEqual({ type: "reply", token: 7, result: { type: "is-master-down", reply: { down: false, leader: PEER, leaderEpoch: 5 } } });
+    // When the save fails, the runtime answers onSaveFailure: no vote (FAULTS.md row 14).
+    expect(effects[reply]).toEqual({
+      type: "reply",
+      token: 7,
+      result: { type: "is-master-down", reply: { down: false, leader: PEER, leaderEpoch: 5 } },
+      onSaveFailure: { type: "is-master-down", reply: { down: false, leader: null, leaderEpoch: 0 } },
+    });
     const saved = effects[persist];
     expect(saved?.type === "persist" && saved.config.currentEpoch).toBe(5);
     expect(saved?.type === "persist" && saved.config.masters[0]?.leaderEpoch).toBe(5);
@@ -56,7 +62,9 @@ describe("SentinelCore", () => {
       1200,
       () => 0.5,
     );
-    expect(again.effects).toContainEqual({ type: "reply", token: 8, result: { type: "is-master-down", reply: { down: false, leader: PEER, leaderEpoch: 5 } } });
+    expect(again.effects).toContainEqual(
+      expect.objectContaining({ type: "reply", token: 8, result: { type: "is-master-down", reply: { down: false, leader: PEER, leaderEpoch: 5 } } }),
+    );
   });
 
   it("FLUSHCONFIG persists, then answers, with the failure answer for a failed save", () => {

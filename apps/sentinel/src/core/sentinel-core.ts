@@ -812,7 +812,10 @@ export class SentinelCore {
         }
         case "reply":
           if (replyToken !== undefined) {
-            this.#fx.push({ type: "reply", token: replyToken, result: { type: "is-master-down", reply: e.reply } });
+            // A vote that did not reach the disk is never sent: after a restart this sentinel
+            // could vote again in the same epoch (FAULTS.md row 14). Redis sends it anyway.
+            const unsaved = { ...e.reply, leader: null, leaderEpoch: 0 };
+            this.#reply(replyToken, { type: "is-master-down", reply: e.reply }, { type: "is-master-down", reply: unsaved });
           }
           break;
         case "event":
