@@ -27,7 +27,8 @@ afterAll(() => {
 function script(name: string, tail: string, mode = 0o755): { path: string; out: string } {
   const path = join(dir, `${name}.sh`);
   const out = join(dir, `${name}.out`);
-  writeFileSync(path, `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${out}'; done\necho --- >> '${out}'\n${tail}\n`);
+  // One printf, one write: scripts running at once must not interleave their records.
+  writeFileSync(path, `#!/bin/sh\nprintf '%s\\n' "$@" --- >> '${out}'\n${tail}\n`);
   chmodSync(path, mode);
   return { path, out };
 }
