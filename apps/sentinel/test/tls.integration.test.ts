@@ -108,9 +108,17 @@ it("hellos announce tls-port: redis-sentinel 7.0.15 and sentinel-kit list each o
     async () => (await tlsCli(daemonTls, "SENTINEL", "sentinels", "mymaster")).includes(`\nport\n${peerTls}\n`),
     { timeoutMs: 15_000, intervalMs: 100, what: "sentinel-kit to list redis-sentinel at its tls-port" },
   );
-  // Each reaches the other over TLS: the link is up (no disconnected flag).
-  expect(await tlsCli(daemonTls, "SENTINEL", "sentinels", "mymaster")).toMatch(/\nflags\nsentinel\n/);
-}, 40_000);
+  // Each reaches the other over TLS: the link, made when the first hello arrived, comes up
+  // (the disconnected flag goes) once its TLS handshake is done.
+  await waitFor(
+    async () => /\nflags\nsentinel\n/.test(await tlsCli(daemonTls, "SENTINEL", "sentinels", "mymaster")),
+    { timeoutMs: 10_000, intervalMs: 100, what: "sentinel-kit's TLS link to redis-sentinel to come up" },
+  );
+  await waitFor(
+    async () => /\nflags\nsentinel\n/.test(await tlsCli(peerTls, "SENTINEL", "sentinels", "mymaster")),
+    { timeoutMs: 10_000, intervalMs: 100, what: "redis-sentinel's TLS link to sentinel-kit to come up" },
+  );
+}, 60_000);
 
 it("with port 0 it listens on tls-port only, as redis-sentinel does", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sentinel-kit-tls-only-"));
