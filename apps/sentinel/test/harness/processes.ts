@@ -51,8 +51,19 @@ export function readConf(daemon: Daemon): string {
 }
 
 /** One command to a daemon over a short-lived connection (RESP2, as redis-cli speaks it). */
-export async function ask(port: number, ...args: string[]): Promise<unknown> {
-  const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, protocol: 2, maxRetriesPerRequest: 0, retryStrategy: () => null });
+export function ask(port: number, ...args: string[]): Promise<unknown> {
+  return askAs({}, port, ...args);
+}
+
+/** Who {@link askAs} authenticates as: with neither, no AUTH is sent. */
+export interface Credentials {
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** {@link ask}, authenticated with `credentials` first. */
+export async function askAs(credentials: Credentials, port: number, ...args: string[]): Promise<unknown> {
+  const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, protocol: 2, maxRetriesPerRequest: 0, retryStrategy: () => null, ...credentials });
   client.on("error", () => undefined);
   try {
     await client.connect();
