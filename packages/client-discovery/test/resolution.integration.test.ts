@@ -10,14 +10,14 @@ import {
   type Address,
 } from "../src/index.js";
 import { example } from "./readme-example.js";
-import { MASTER, sentinelConfig, startTopology, type Topology } from "./topology.js";
+import { MASTER, sentinelConfig, startTopology, TOPOLOGY_START_TIMEOUT_MS, type Topology } from "./topology.js";
 
 let topo: Topology;
 let masterAddress: Address;
 beforeAll(async () => {
   topo = await startTopology();
   masterAddress = { host: topo.master.host, port: topo.master.port };
-}, 40_000);
+}, TOPOLOGY_START_TIMEOUT_MS);
 afterAll(async () => {
   await topo?.stop();
 });
@@ -189,13 +189,13 @@ describe("sentinel events are hints, filtered by master name, never trusted alon
     try {
       expect((await discovery.resolveMaster()).attempts[0]).toMatchObject({ outcome: "error" });
       await waitFor(async () => (await topo.replicas[1]!.cli("PUBSUB", "NUMSUB", "+switch-master")).endsWith("1"), {
-        timeoutMs: 5000,
+        timeoutMs: 10_000,
         what: "the subscription",
       });
       await topo.replicas[1]!.cli("PUBLISH", "+switch-master", `othermaster 127.0.0.1 1 127.0.0.1 2`);
       await topo.replicas[1]!.cli("PUBLISH", "+failover-state-reconf-slaves", `master othermaster 127.0.0.1 1`);
       await topo.replicas[1]!.cli("PUBLISH", "+switch-master", `${MASTER} 127.0.0.1 ${masterAddress.port} 127.0.0.1 1`);
-      await waitFor(() => hints.length > 0, { timeoutMs: 5000, what: "the hint" });
+      await waitFor(() => hints.length > 0, { timeoutMs: 10_000, what: "the hint" });
       // The hint's resolution asks the sentinels, which still name the real master.
       await discovery.resolveMaster();
       expect(hints).toEqual([`+switch-master ${MASTER}`]);
@@ -204,7 +204,7 @@ describe("sentinel events are hints, filtered by master name, never trusted alon
     } finally {
       discovery.close();
     }
-  });
+  }, 30_000);
 });
 
 describe("periodic re-discovery (SPEC §5.3, node-redis scanInterval)", () => {
@@ -222,7 +222,7 @@ describe("periodic re-discovery (SPEC §5.3, node-redis scanInterval)", () => {
       },
     });
     discovery.watch();
-    await waitFor(() => resolutions >= 3, { timeoutMs: 3000, what: "three background resolutions" });
+    await waitFor(() => resolutions >= 3, { timeoutMs: 10_000, what: "three background resolutions" });
     discovery.close();
     const atClose = resolutions;
     await new Promise((resolve) => setTimeout(resolve, 350));

@@ -29,7 +29,7 @@ const SENTINEL_KIT_DIST = fileURLToPath(new URL("../../../apps/sentinel/dist/mai
  * Starts one sentinel-kit daemon on `config` in a new directory, the way apps/sentinel's
  * own integration tests do (port and bind added to the file it may rewrite).
  */
-export async function startSentinelKit(config: string): Promise<ManagedProcess> {
+async function startSentinelKit(config: string): Promise<ManagedProcess> {
   if (!existsSync(SENTINEL_KIT_DIST)) {
     throw new Error(`${SENTINEL_KIT_DIST} is missing: build the daemon first (\`pnpm build\` at the root)`);
   }
@@ -78,6 +78,12 @@ export async function sentinelCall(sentinel: Address, ...args: string[]): Promis
 }
 
 /**
+ * Timeout of a hook that calls {@link startTopology}: its convergence wait (30 s) plus the
+ * six process starts, on a loaded 2-core CI machine.
+ */
+export const TOPOLOGY_START_TIMEOUT_MS = 60_000;
+
+/**
  * Starts the topology and waits until every sentinel knows every replica and the two
  * other sentinels, so a failover can be authorized at once. With `proxyMaster`, the
  * sentinels monitor the master through a FaultProxy the test can break. `sentinelKind`
@@ -116,7 +122,7 @@ export async function startTopology(
         }
         return true;
       },
-      { timeoutMs: 20_000, intervalMs: 200, what: "sentinels to discover and link to each other and the replicas" },
+      { timeoutMs: 30_000, intervalMs: 200, what: "sentinels to discover and link to each other and the replicas" },
     );
     return { master, replicas, sentinels, sentinelAddresses, masterProxy, stop };
   } catch (error) {
