@@ -8,7 +8,9 @@ import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
 import { expect, it } from "vitest";
 import { EventLog, ask, fields, startDaemon, type Daemon } from "./harness/processes.js";
 
-const TILT_PERIOD_MS = 6000;
+// Long enough that the checks made while tilted (a 2.5 s wait and three replies) end well
+// inside it on a loaded machine.
+const TILT_PERIOD_MS = 10_000;
 
 function infoField(info: string, name: string): string | undefined {
   return new RegExp(`^${name}:(.*)\\r?$`, "m").exec(info)?.[1];
@@ -30,7 +32,7 @@ it("SIGSTOP for 3 s: +tilt, no SDOWN and 'not down' replies while tilted, -tilt 
     expect(await ask(port, "SENTINEL", "DEBUG", "tilt-period", String(TILT_PERIOD_MS))).toBe("OK");
     expect(fields(await ask(port, "SENTINEL", "DEBUG"))["TILT-PERIOD"]).toBe(String(TILT_PERIOD_MS));
     await waitFor(async () => fields(await ask(port, "SENTINEL", "MASTER", "mymaster"))["num-slaves"] === "1", {
-      timeoutMs: 10_000,
+      timeoutMs: 20_000,
       what: "the daemon to discover the replica",
     });
     expect(infoField(String(await ask(port, "INFO", "sentinel")), "sentinel_tilt")).toBe("0");
@@ -40,23 +42,25 @@ it("SIGSTOP for 3 s: +tilt, no SDOWN and 'not down' replies while tilted, -tilt 
     await daemon.process.pause();
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await daemon.process.resume();
-    await waitFor(() => events.has("+tilt"), { timeoutMs: 5000, what: "+tilt after the stall" });
+    await waitFor(() => events.has("+tilt"), { timeoutMs: 15_000, what: "+tilt after the stall" });
     const tiltAt = events.events.find((e) => e.channel === "+tilt")!.at;
     expect(infoField(String(await ask(port, "INFO", "sentinel")), "sentinel_tilt")).toBe("1");
 
     // The master stops answering while the daemon is tilted. Outside TILT it would be SDOWN
     // within 2 s (a PING sent up to one ping period, 1 s, after its last reply, plus
-    // down-after, 1 s); 2.5 s are still well inside the 6 s tilt period.
+    // down-after, 1 s); 2.5 s are still well inside the tilt period.
     await master.pause();
     try {
       await new Promise((resolve) => setTimeout(resolve, 2500));
       const reply = (await ask(port, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", String(master.port), "0", "*")) as unknown[];
-      const stillTilted = !events.has("-tilt");
-      expect(stillTilted).toBe(true);
+      const flags = fields(await ask(port, "SENTINEL", "MASTER", "mymaster"))["flags"];
+      // Asked after both replies, so both were given in TILT (the -tilt event may still be
+      // on its way to the subscriber; the daemon's own state is not).
+      expect(infoField(String(await ask(port, "INFO", "sentinel")), "sentinel_tilt")).toBe("1");
       expect(reply).toEqual([0, "*", 0]);
-      expect(fields(await ask(port, "SENTINEL", "MASTER", "mymaster"))["flags"]).toBe("master");
+      expect(flags).toBe("master");
 
-      await waitFor(() => events.has("-tilt"), { timeoutMs: TILT_PERIOD_MS + 3000, what: "-tilt" });
+      await waitFor(() => events.has("-tilt"), { timeoutMs: TILT_PERIOD_MS + 10_000, what: "-tilt" });
       const untiltAt = events.events.find((e) => e.channel === "-tilt")!.at;
       expect(untiltAt - tiltAt).toBeGreaterThanOrEqual(TILT_PERIOD_MS - 500);
       // Nothing acted on between +tilt and -tilt.
@@ -65,7 +69,7 @@ it("SIGSTOP for 3 s: +tilt, no SDOWN and 'not down' replies while tilted, -tilt 
 
       // Out of TILT it acts: SDOWN, ODOWN (quorum 1) and a failover attempt. Whether that
       // attempt finds the replica's INFO fresh enough is another matter, not TILT's.
-      await waitFor(() => events.has("+try-failover"), { timeoutMs: 5000, what: "+try-failover after -tilt" });
+      await waitFor(() => events.has("+try-failover"), { timeoutMs: 10_000, what: "+try-failover after -tilt" });
       for (const channel of ["+sdown", "+odown", "+try-failover"]) {
         const first = events.events.find((e) => e.channel === channel && e.message.includes(`127.0.0.1 ${master.port}`));
         expect(first?.at, channel).toBeGreaterThanOrEqual(untiltAt);
@@ -85,4 +89,4 @@ it("SIGSTOP for 3 s: +tilt, no SDOWN and 'not down' replies while tilted, -tilt 
     await daemon?.process.stop();
     await Promise.all(redis.map((r) => r.stop()));
   }
-}, 60_000);
+}, 100_000);
