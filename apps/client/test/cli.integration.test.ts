@@ -2,11 +2,12 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { freePort } from "@sentinel-kit/testkit";
+import { freePort, waitFor } from "@sentinel-kit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExitCode, runCli, type DrillReport, type ResolveReport, type StatusReport, type WatchEvent } from "../src/index.js";
+import { ExitCode, runCli, type DrillReport, type WatchEvent } from "../src/index.js";
 import { MASTER, sentinelCall, startTopology, type Topology } from "../../../packages/client-discovery/test/topology.js";
-import { captureIO } from "./capture.js";
+import { captureIO, cli } from "./capture.js";
+import { expectFreshResolve, expectFreshStatus, sentinelFlags } from "./fresh-topology.js";
 import { currentMaster } from "./readme-example.js";
 
 const run = promisify(execFile);
@@ -19,18 +20,12 @@ beforeAll(async () => {
   // The child-process test runs the built CLI, as a user of a clone would.
   const built = run("pnpm", ["exec", "tsc", "-b", "packages/client-discovery", "apps/client"], { cwd: root });
   topo = await startTopology({ replicas: 1 });
-  sentinelArgs = ["--sentinels", topo.sentinelAddresses.map((s) => `${s.host}:${s.port}`).join(",")];
+  sentinelArgs = sentinelFlags(topo);
   await built;
 }, 90_000);
 afterAll(async () => {
   await topo?.stop();
 });
-
-async function cli(...argv: string[]) {
-  const io = captureIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
 
 describe("sentinel-kit-client commands, in-process", () => {
   it.each(["status", "resolve", "watch", "exec", "drill"])("%s --help exits 0 with usage", async (command) => {
@@ -42,13 +37,7 @@ describe("sentinel-kit-client commands, in-process", () => {
   it("status --json: masters, replicas, sentinels, epochs, and every sentinel's view", async () => {
     const { code, out } = await cli("status", ...sentinelArgs, "--json");
     expect(code).toBe(ExitCode.ok);
-    const report = JSON.parse(out) as StatusReport;
-    const master = report.masters.find((m) => m.name === MASTER)!;
-    expect(master.address).toBe(`127.0.0.1:${topo.master.port}`);
-    expect(master.flags).toEqual(["master"]);
-    expect(master.replicas.map((r) => r.address)).toEqual([`127.0.0.1:${topo.replicas[0]!.port}`]);
-    expect(master.sentinels).toHaveLength(2);
-    expect(master.views.map((v) => v.configEpoch)).toEqual([0, 0, 0]);
+    expectFreshStatus(out, topo);
   });
 
   it("status as a table, without colour when not on a TTY", async () => {
@@ -73,10 +62,7 @@ describe("sentinel-kit-client commands, in-process", () => {
   it("resolve --json gives the ROLE-verified master and its replicas", async () => {
     const { code, out } = await cli("resolve", MASTER, ...sentinelArgs, "--cross-check", "2", "--json");
     expect(code).toBe(ExitCode.ok);
-    const report = JSON.parse(out) as ResolveReport;
-    expect(report.master).toBe(`127.0.0.1:${topo.master.port}`);
-    expect(report.configEpoch).toBe(0);
-    expect(report.replicas).toEqual([{ address: `127.0.0.1:${topo.replicas[0]!.port}`, flags: ["slave"], usable: true }]);
+    expectFreshResolve(out, topo);
   });
 
   it("exec runs on the master, --replica on the replica, and an error reply exits 6", async () => {
@@ -106,15 +92,25 @@ describe("sentinel-kit-client commands, in-process", () => {
   it("watch --json streams events from every sentinel, filtered by master, until --count", async () => {
     const io = captureIO();
     const watching = runCli(["watch", ...sentinelArgs, "--master", MASTER, "--count", "2", "--timeout", "10000", "--json"], io);
-    // +set is published by the sentinel that applied the change (SPEC §3); two sentinels, two events.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // +set is published by the sentinel that applied the change (SPEC §3); two sentinels, two
+    // events. Each is set only once watch's PSUBSCRIBE is in effect there: an event published
+    // before it would be missed, whatever fixed pause a loaded machine took to get there.
+    await waitFor(
+      async () => {
+        for (const s of topo.sentinels.slice(0, 2)) {
+          if (!/ psub=[1-9]/.test(await s.cli("CLIENT", "LIST"))) return false;
+        }
+        return true;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: "watch to subscribe on both sentinels" },
+    );
     for (const s of topo.sentinelAddresses.slice(0, 2)) expect(await sentinelCall(s, "SET", MASTER, "down-after-milliseconds", "1000")).toBe("OK");
     expect(await watching).toBe(ExitCode.ok);
     const events = io.stdout().trim().split("\n").map((line) => JSON.parse(line) as WatchEvent);
     expect(events.map((e) => e.channel)).toEqual(["+set", "+set"]);
     expect(new Set(events.map((e) => e.sentinel)).size).toBe(2);
     expect(events[0]!.message).toMatch(new RegExp(`^master ${MASTER} 127\\.0\\.0\\.1 ${topo.master.port} down-after-milliseconds 1000$`));
-  });
+  }, 30_000);
 
   it("watch ends at --timeout when nothing happens", async () => {
     const started = performance.now();
@@ -150,10 +146,12 @@ describe("sentinel-kit-client commands, in-process", () => {
 
 describe("sentinel-kit-client as a child process", () => {
   it("drill --failover --fence: follows the failover, reports unavailability, errors and lost writes verified on the new master", async () => {
+    // The drill writes for a fixed --duration and reports `switched` only if the failover
+    // completed within it: 20 s leaves a loaded CI machine room for a 1-3 s failover.
     const { stdout } = await run(
       process.execPath,
-      [bin, "drill", MASTER, ...sentinelArgs, "--failover", "--fence", "3000", "--duration", "5000", "--failover-after", "500", "--json"],
-      { timeout: 30_000 },
+      [bin, "drill", MASTER, ...sentinelArgs, "--failover", "--fence", "3000", "--duration", "20000", "--failover-after", "500", "--json"],
+      { timeout: 45_000 },
     );
     const report = JSON.parse(stdout) as DrillReport;
     expect(report.switched).toBe(true);
@@ -172,5 +170,5 @@ describe("sentinel-kit-client as a child process", () => {
     // and at most the few that raced the promotion event are.
     expect(report.fenceMs).toBe(3000);
     expect(report.lost).toBeLessThan(100);
-  }, 40_000);
+  }, 60_000);
 });
