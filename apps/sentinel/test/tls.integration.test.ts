@@ -83,12 +83,12 @@ it("monitors a TLS-only master and discovers its replica over TLS links", async 
       const out = await tlsCli(daemonTls, "SENTINEL", "replicas", "mymaster");
       return out.includes(String(replicaTls)) && /\nflags\nslave\n/.test(out);
     },
-    { timeoutMs: 15_000, intervalMs: 100, what: "the replica listed as a healthy slave" },
+    { timeoutMs: 30_000, intervalMs: 100, what: "the replica listed as a healthy slave" },
   );
   const masters = await tlsCli(daemonTls, "SENTINEL", "masters");
   expect(masters).toMatch(/\nflags\nmaster\n/);
   expect(masters).toMatch(/\nnum-slaves\n1\n/);
-});
+}, 45_000);
 
 it("serves clients on tls-port and requires a client certificate (tls-auth-clients yes)", async () => {
   expect(await tlsCli(daemonTls, "PING")).toBe("PONG");
@@ -102,23 +102,23 @@ it("hellos announce tls-port: redis-sentinel 7.0.15 and sentinel-kit list each o
   peer = await startRedisSentinel({ config: `${tlsConfig(peerTls)}sentinel monitor mymaster 127.0.0.1 ${masterTls} 1\nsentinel down-after-milliseconds mymaster 1000\n` });
   await waitFor(
     async () => (await tlsCli(peerTls, "SENTINEL", "sentinels", "mymaster")).includes(`\nport\n${daemonTls}\n`),
-    { timeoutMs: 15_000, intervalMs: 100, what: "redis-sentinel to list sentinel-kit at its tls-port" },
+    { timeoutMs: 20_000, intervalMs: 100, what: "redis-sentinel to list sentinel-kit at its tls-port" },
   );
   await waitFor(
     async () => (await tlsCli(daemonTls, "SENTINEL", "sentinels", "mymaster")).includes(`\nport\n${peerTls}\n`),
-    { timeoutMs: 15_000, intervalMs: 100, what: "sentinel-kit to list redis-sentinel at its tls-port" },
+    { timeoutMs: 20_000, intervalMs: 100, what: "sentinel-kit to list redis-sentinel at its tls-port" },
   );
   // Each reaches the other over TLS: the link, made when the first hello arrived, comes up
   // (the disconnected flag goes) once its TLS handshake is done.
   await waitFor(
     async () => /\nflags\nsentinel\n/.test(await tlsCli(daemonTls, "SENTINEL", "sentinels", "mymaster")),
-    { timeoutMs: 10_000, intervalMs: 100, what: "sentinel-kit's TLS link to redis-sentinel to come up" },
+    { timeoutMs: 15_000, intervalMs: 100, what: "sentinel-kit's TLS link to redis-sentinel to come up" },
   );
   await waitFor(
     async () => /\nflags\nsentinel\n/.test(await tlsCli(peerTls, "SENTINEL", "sentinels", "mymaster")),
-    { timeoutMs: 10_000, intervalMs: 100, what: "redis-sentinel's TLS link to sentinel-kit to come up" },
+    { timeoutMs: 15_000, intervalMs: 100, what: "redis-sentinel's TLS link to sentinel-kit to come up" },
   );
-}, 60_000);
+}, 90_000);
 
 it("with port 0 it listens on tls-port only, as redis-sentinel does", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sentinel-kit-tls-only-"));
@@ -129,22 +129,23 @@ it("with port 0 it listens on tls-port only, as redis-sentinel does", async () =
   try {
     const info = await tlsCli(tlsPort, "INFO", "server");
     expect(info).toMatch(/\r?\ntcp_port:0\r?\n/);
-    await waitFor(async () => /\nflags\nmaster\n/.test(await tlsCli(tlsPort, "SENTINEL", "MASTER", "other")), { timeoutMs: 10_000, intervalMs: 100, what: "the master seen over TLS" });
+    await waitFor(async () => /\nflags\nmaster\n/.test(await tlsCli(tlsPort, "SENTINEL", "MASTER", "other")), { timeoutMs: 20_000, intervalMs: 100, what: "the master seen over TLS" });
   } finally {
     await only.stop();
   }
-}, 30_000);
+}, 45_000);
 
 it("fails the TLS master over to its TLS replica, both sentinels agreeing (votes asked over TLS)", async () => {
   await master.kill();
-  for (const port of [daemonTls, peerTls]) {
-    await waitFor(
-      async () => (await tlsCli(port, "SENTINEL", "get-master-addr-by-name", "mymaster")).endsWith(String(replicaTls)),
-      { timeoutMs: 20_000, intervalMs: 100, what: `+switch-master to the replica on the sentinel at ${port}` },
-    );
-  }
+  await waitFor(
+    async () => {
+      const seen = await Promise.all([daemonTls, peerTls].map((port) => tlsCli(port, "SENTINEL", "get-master-addr-by-name", "mymaster")));
+      return seen.every((addr) => addr.endsWith(String(replicaTls)));
+    },
+    { timeoutMs: 40_000, intervalMs: 100, what: "+switch-master to the replica on both sentinels" },
+  );
   expect(await tlsCli(replicaTls, "ROLE")).toMatch(/^master/);
-}, 45_000);
+}, 60_000);
 
 it("a certificate that cannot be read stops the start with exit code 1, as Redis's tlsConfigure failure does", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sentinel-kit-tls-bad-"));
