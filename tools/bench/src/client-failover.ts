@@ -4,91 +4,28 @@
 // two interleaved in the same run. In each trial client-discovery's createRedis and
 // ioredis's built-in sentinel mode (defaults, and with its opt-in failoverDetector) all
 // write to the same topology.
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createRedis } from "@sentinel-kit/client-discovery";
-import {
-  freePort,
-  startProcess,
-  startRedis,
-  startRedisSentinel,
-  waitFor,
-  type ManagedProcess,
-  type RedisServer,
-} from "@sentinel-kit/testkit";
+import { waitFor } from "@sentinel-kit/testkit";
 import { Redis } from "ioredis";
+import {
+  DAEMON_BUILT,
+  DOWN_AFTER_MS,
+  MASTER_NAME,
+  SENTINEL_KINDS,
+  startBenchTopology,
+  type SentinelKind,
+} from "./sentinel-topology.js";
 import type { BenchSuite } from "./suite.js";
 
-const NAME = "mymaster";
-const DOWN_AFTER_MS = 1000;
 const TRIALS = Number(process.env["CLIENT_TRIALS"] ?? 5);
 /** Bound on one failover, from the kill to every client's first write. */
 const TRIAL_TIMEOUT_MS = 30_000;
 /** Issue 7's goal for client-discovery with our daemon: median at most down-after + this. */
 const GOAL_MARGIN_MS = 150;
-const BIN = fileURLToPath(new URL("../../../apps/sentinel/bin/sentinel-kit.js", import.meta.url));
-const DAEMON_BUILT = fileURLToPath(new URL("../../../apps/sentinel/dist/main.js", import.meta.url));
-const KINDS = ["redis-sentinel", "sentinel-kit"] as const;
-type SentinelKind = (typeof KINDS)[number];
 const OURS = "client-discovery createRedis";
-
-interface Topology {
-  master: RedisServer;
-  replica: RedisServer;
-  sentinels: ManagedProcess[];
-  stop(): Promise<void>;
-}
-
-async function startSentinel(kind: SentinelKind, config: string): Promise<ManagedProcess> {
-  if (kind === "redis-sentinel") return startRedisSentinel({ config });
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "bench-client-kit-"));
-  const conf = join(dir, "sentinel.conf");
-  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\nlogfile ${join(dir, "sentinel.log")}\n${config}\n`);
-  return startProcess({ command: process.execPath, args: [BIN, conf], port, dir, name: "sentinel-kit" });
-}
-
-async function startTopology(kind: SentinelKind): Promise<Topology> {
-  const started: ManagedProcess[] = [];
-  const stop = async () => {
-    await Promise.all(started.map((p) => p.stop()));
-  };
-  try {
-    const master = await startRedis();
-    started.push(master);
-    const replica = await startRedis({ replicaOf: { host: master.host, port: master.port } });
-    started.push(replica);
-    const config = [
-      `sentinel monitor ${NAME} ${master.host} ${master.port} 2`,
-      `sentinel down-after-milliseconds ${NAME} ${DOWN_AFTER_MS}`,
-      `sentinel failover-timeout ${NAME} 3000`,
-    ].join("\n");
-    const sentinels: ManagedProcess[] = [];
-    for (let i = 0; i < 3; i++) {
-      const sentinel = await startSentinel(kind, config);
-      started.push(sentinel);
-      sentinels.push(sentinel);
-    }
-    await waitFor(
-      async () => {
-        for (const s of sentinels) {
-          const info = await s.cli("SENTINEL", "MASTER", NAME);
-          if (!/num-other-sentinels\n2\n/.test(info) || !/num-slaves\n1\n/.test(info)) return false;
-        }
-        return true;
-      },
-      { timeoutMs: 20_000, intervalMs: 100, what: "the sentinels to know each other and the replica" },
-    );
-    return { master, replica, sentinels, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
 
 /**
  * Writes in a loop until stopped; records the first acknowledgement that arrives once the
@@ -119,11 +56,11 @@ type Client = { label: string; redis: Redis; close: () => Promise<void> };
 type TrialResult = Map<string, { fromKill: number; fromPromotion: number }>;
 
 async function trial(kind: SentinelKind): Promise<TrialResult> {
-  const topo = await startTopology(kind);
+  const topo = await startBenchTopology(kind, { replicas: 1, failoverTimeoutMs: 3000 });
   const sentinels = topo.sentinels.map((s) => ({ host: s.host, port: s.port }));
-  const discovered = createRedis({ name: NAME, sentinels });
-  const plain = new Redis({ sentinels, name: NAME });
-  const detector = new Redis({ sentinels, name: NAME, failoverDetector: true });
+  const discovered = createRedis({ name: MASTER_NAME, sentinels });
+  const plain = new Redis({ sentinels, name: MASTER_NAME });
+  const detector = new Redis({ sentinels, name: MASTER_NAME, failoverDetector: true });
   const clients: Client[] = [
     { label: OURS, redis: discovered.redis, close: () => discovered.close() },
     { label: "ioredis sentinel mode", redis: plain, close: async () => plain.disconnect() },
@@ -193,7 +130,7 @@ export const clientSuite: BenchSuite = {
     const results = new Map<string, Map<SentinelKind, { fromKill: number; fromPromotion: number }[]>>();
     // Interleaved, so a slow spell of the machine weighs on both kinds alike.
     for (let i = 0; i < TRIALS; i++) {
-      for (const kind of KINDS) {
+      for (const kind of SENTINEL_KINDS) {
         for (const [label, figures] of await trial(kind)) {
           const byKind = results.get(label) ?? new Map<SentinelKind, { fromKill: number; fromPromotion: number }[]>();
           byKind.set(kind, [...(byKind.get(kind) ?? []), figures]);
@@ -207,7 +144,7 @@ export const clientSuite: BenchSuite = {
     );
     console.log(`|---|---|---|---:|${withP95 ? "---:|" : ""}---:|---:|---:|`);
     for (const [label, byKind] of results) {
-      for (const kind of KINDS) {
+      for (const kind of SENTINEL_KINDS) {
         const figures = byKind.get(kind) ?? [];
         const fromKill = figures.map((f) => f.fromKill);
         const m = median(fromKill);

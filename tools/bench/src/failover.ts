@@ -3,31 +3,23 @@
 // interleaved: from the master's SIGKILL to the first +switch-master, and to the first write
 // acknowledged through ioredis's sentinel mode; acknowledged writes lost.
 // The daemon is started by path (apps/sentinel/bin/sentinel-kit.js), as from a clone.
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  freePort,
-  startProcess,
-  startRedis,
-  startRedisSentinel,
-  waitFor,
-  type ManagedProcess,
-} from "@sentinel-kit/testkit";
+import { waitFor } from "@sentinel-kit/testkit";
 import { Redis } from "ioredis";
+import {
+  DAEMON_BUILT,
+  DOWN_AFTER_MS,
+  MASTER_NAME,
+  SENTINEL_KINDS,
+  startBenchTopology,
+  type SentinelKind,
+} from "./sentinel-topology.js";
 import type { BenchSuite } from "./suite.js";
 
-const NAME = "mymaster";
-const DOWN_AFTER_MS = 1000;
 const TRIALS = Number(process.env["FAILOVER_TRIALS"] ?? 10);
 const TRIAL_TIMEOUT_MS = 30_000;
-const BIN = fileURLToPath(new URL("../../../apps/sentinel/bin/sentinel-kit.js", import.meta.url));
-const DAEMON_BUILT = fileURLToPath(new URL("../../../apps/sentinel/dist/main.js", import.meta.url));
-
-type Implementation = "redis-sentinel" | "sentinel-kit";
 
 interface Trial {
   switchMs: number;
@@ -35,46 +27,12 @@ interface Trial {
   lost: number;
 }
 
-function sentinelConfig(masterPort: number): string {
-  return [
-    `sentinel monitor ${NAME} 127.0.0.1 ${masterPort} 2`,
-    `sentinel down-after-milliseconds ${NAME} ${DOWN_AFTER_MS}`,
-    `sentinel failover-timeout ${NAME} 10000`,
-  ].join("\n");
-}
-
-async function startSentinel(impl: Implementation, masterPort: number): Promise<ManagedProcess> {
-  if (impl === "redis-sentinel") return startRedisSentinel({ config: sentinelConfig(masterPort) });
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "bench-sentinel-kit-"));
-  const conf = join(dir, "sentinel.conf");
-  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\nlogfile ${join(dir, "sentinel.log")}\n${sentinelConfig(masterPort)}\n`);
-  return startProcess({ command: process.execPath, args: [BIN, conf], port, dir, name: "sentinel-kit" });
-}
-
-async function trial(impl: Implementation): Promise<Trial> {
-  const started: ManagedProcess[] = [];
+async function trial(impl: SentinelKind): Promise<Trial> {
+  const topo = await startBenchTopology(impl, { replicas: 2, failoverTimeoutMs: 10_000 });
+  const { master, sentinels } = topo;
   const clients: Redis[] = [];
+  let writing = true;
   try {
-    const master = await startRedis();
-    started.push(master);
-    for (let i = 0; i < 2; i++) started.push(await startRedis({ replicaOf: { host: master.host, port: master.port } }));
-    const sentinels: ManagedProcess[] = [];
-    for (let i = 0; i < 3; i++) {
-      const s = await startSentinel(impl, master.port);
-      sentinels.push(s);
-      started.push(s);
-    }
-    await waitFor(
-      async () => {
-        for (const s of sentinels) {
-          const info = await s.cli("SENTINEL", "MASTER", NAME);
-          if (!/num-other-sentinels\n2\n/.test(info) || !/num-slaves\n2\n/.test(info)) return false;
-        }
-        return true;
-      },
-      { timeoutMs: 30_000, intervalMs: 100, what: `${impl}: the sentinels to know each other and the replicas` },
-    );
     let switchedAt: number | undefined;
     for (const s of sentinels) {
       const sub = new Redis({ port: s.port, host: "127.0.0.1", protocol: 2 });
@@ -85,14 +43,13 @@ async function trial(impl: Implementation): Promise<Trial> {
       });
       await sub.subscribe("+switch-master");
     }
-    const writer = new Redis({ sentinels: sentinels.map((s) => ({ host: "127.0.0.1", port: s.port })), name: NAME });
+    const writer = new Redis({ sentinels: sentinels.map((s) => ({ host: "127.0.0.1", port: s.port })), name: MASTER_NAME });
     writer.on("error", () => undefined);
     clients.push(writer);
     const acked: { n: number; at: number }[] = [];
     let killedAt = Number.POSITIVE_INFINITY;
     let deadAt = Number.POSITIVE_INFINITY;
     let firstAfter: number | undefined;
-    let writing = true;
     const loop = (async () => {
       for (let n = 0; writing; n++) {
         try {
@@ -125,8 +82,10 @@ async function trial(impl: Implementation): Promise<Trial> {
     for (let i = 0; i < before.length; i += 1000) present += await writer.exists(...before.slice(i, i + 1000));
     return { switchMs: switchedAt! - killedAt, firstWriteMs: firstAfter! - killedAt, lost: before.length - present };
   } finally {
+    // Also on a timed-out trial: the write loop would otherwise spin on the closed client.
+    writing = false;
     for (const c of clients) c.disconnect();
-    await Promise.all(started.map((p) => p.stop()));
+    await topo.stop();
   }
 }
 
@@ -148,13 +107,13 @@ export const failoverSuite: BenchSuite = {
       console.log(`skipped: ${DAEMON_BUILT} is missing (run \`pnpm build\`)`);
       return;
     }
-    const results: Record<Implementation, Trial[]> = { "redis-sentinel": [], "sentinel-kit": [] };
+    const results: Record<SentinelKind, Trial[]> = { "redis-sentinel": [], "sentinel-kit": [] };
     for (let i = 0; i < TRIALS; i++) {
-      for (const impl of ["redis-sentinel", "sentinel-kit"] as const) results[impl].push(await trial(impl));
+      for (const impl of SENTINEL_KINDS) results[impl].push(await trial(impl));
     }
     console.log("| sentinels | SIGKILL to +switch-master, median | p95 | SIGKILL to first write, median | p95 | acked writes lost, median | max |");
     console.log("|---|---|---|---|---|---|---|");
-    for (const impl of ["redis-sentinel", "sentinel-kit"] as const) {
+    for (const impl of SENTINEL_KINDS) {
       const r = results[impl];
       const sw = r.map((t) => t.switchMs);
       const wr = r.map((t) => t.firstWriteMs);
