@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { Prng } from "../src/sim/prng.js";
 import { agreedPort, convergence, monitorConf } from "../src/sim/run-seed.js";
-import { SimWorld } from "../src/sim/world.js";
+import { SimWorld, type SimSentinel } from "../src/sim/world.js";
 
 const PORTS = [6379, 6380, 6381];
 
@@ -167,7 +167,7 @@ describe("redis/redis#3306: the partition users expected to win", () => {
 describe("redis/redis#12271: sentinels started with different masters", () => {
   // Kubernetes parallel start: two sentinels monitor 6379 (the real master), the third
   // was configured with 6380, which is a replica of 6379, under the same name.
-  it("the split is detected and reported by the simulator's convergence check, never silent", () => {
+  it("the split is detected by the simulator's convergence check and reported by the cores (+master-mismatch), never silent", () => {
     const w = new SimWorld({ seed: 3 });
     for (const p of PORTS) w.addRedis(p, p === 6379 ? null : 6379);
     w.addSentinel(monitorConf(6379, 2));
@@ -178,16 +178,25 @@ describe("redis/redis#12271: sentinels started with different masters", () => {
     expect(report).toBe("sentinels see 6379@0 6379@0 6380@0; instances that are master: 6379");
     // What the cores say about it: the odd one out logs its "master" reporting role slave,
     // marks it subjectively down, and gets no quorum for ODOWN from peers that watch 6379.
-    // No event names the disagreement itself (a finding for the core: the hellos it
-    // receives name 10.0.0.1:6379 at the same config epoch, and are ignored).
     expect(w.sentinels[2]!.events.map((e) => `${e.name} ${e.payload}`)).toContain("-role-change master mymaster 10.0.0.1 6380 new reported role is slave");
     // SPEC §4.6: a master reporting role slave for down-after + 2 info periods is SDOWN.
     expect(names(w, 2)).toContain("+sdown");
     expect(names(w, 2)).not.toContain("+odown");
     expect(names(w, 2)).not.toContain("+try-failover");
     // The two that agree know each other; the odd one is known to them as a peer too
-    // (its hellos reach 6380's subscribers), yet nobody adopts a config of equal epoch.
+    // (its hellos reach 6380's subscribers), yet nobody adopts a config of equal epoch
+    // (SPEC §4.5)...
     expect(w.sentinels[0]!.core!.gossip.sentinelsOf("mymaster").map((p) => p.runid)).toContain(w.sentinels[1]!.myid);
+    // ...so each core names the disagreement (a sentinel-kit addition): every sentinel emits
+    // +master-mismatch once per peer on the other side, naming what that peer says, over
+    // about twelve hello periods; and nothing between the two that agree.
+    const [a, b, odd] = w.sentinels as [SimSentinel, SimSentinel, SimSentinel];
+    const mismatches = (s: SimSentinel): string[] => s.events.filter((e) => e.name.endsWith("master-mismatch")).map((e) => `${e.name} ${e.payload}`);
+    const says = (from: SimSentinel, ours: number, theirs: number): string =>
+      `+master-mismatch sentinel ${from.myid} ${from.host} ${from.port} @ mymaster 10.0.0.1 ${ours} says 10.0.0.1 ${theirs} config-epoch 0`;
+    expect(mismatches(a)).toEqual([says(odd, 6379, 6380)]);
+    expect(mismatches(b)).toEqual([says(odd, 6379, 6380)]);
+    expect(mismatches(odd).sort()).toEqual([says(a, 6380, 6379), says(b, 6380, 6379)].sort());
     expect(w.checker.violations).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import {
   type PlannerEffect,
   type PlannerInput,
 } from "@sentinel-kit/failover-planner";
-import { Gossip, isIpLiteral, sameAddress, type Address, type GossipEffect } from "@sentinel-kit/gossip";
+import { Gossip, isIpLiteral, sameAddress, type Address, type GossipEffect, type Hello } from "@sentinel-kit/gossip";
 import {
   InstanceHealth,
   formatAddress,
@@ -53,6 +53,7 @@ import { globMatch } from "@sentinel-kit/resp-protocol";
 import { clientReconfigScriptCall, notificationScriptCall } from "../scripts/script-args.js";
 import type { DebugTimings, GlobalConfigChange, MasterOptionChange } from "../commands/view.js";
 import { ctime } from "./ctime.js";
+import { MasterMismatches, type MismatchEvent } from "./master-mismatch.js";
 import { replicaView } from "./planner-view.js";
 import { parseRoleReply } from "./role-reply.js";
 import type {
@@ -152,6 +153,7 @@ export class SentinelCore {
   readonly #masters = new Map<string, MasterEntry>();
   readonly #peers = new Map<string, PeerEntry>();
   readonly #links = new Map<LinkId, { master: string | null; peer: string | null }>();
+  readonly #mismatches = new MasterMismatches();
   #config: SentinelConfig;
   #gossip: Gossip;
   #election: ElectionState;
@@ -642,8 +644,11 @@ export class SentinelCore {
 
   // ------------------------------------------------------------------ peers
 
-  /** Keeps the peer links and the election's peer lists in line with gossip's peer table. */
+  /** Keeps the peer links, the election's peer lists and the open mismatches in line with gossip's peer table. */
   #syncPeers(): void {
+    this.#mismatchEvents(
+      this.#mismatches.prune((master, runid) => this.#masters.has(master) && this.#gossip.peers.get(runid)?.masters.has(master) === true),
+    );
     for (const peer of this.#gossip.peers.all()) {
       if (this.#peers.has(peer.runid)) continue;
       this.#openPeer(peer.runid, peer.address);
@@ -717,6 +722,27 @@ export class SentinelCore {
   #receiveHello(payload: string): void {
     const outcome = this.#gossip.receiveHello(payload, this.#now);
     this.#gossipEffects(outcome.effects);
+    if (outcome.status === "processed") this.#checkAgreement(outcome.hello);
+  }
+
+  /**
+   * A sentinel-kit addition, not in Redis: a known peer whose hello, once applied, still
+   * names another address for the master at our config epoch is a disagreement no rule will
+   * settle (SPEC §4.5 adopts a greater epoch only; redis/redis#12271), so it is reported as
+   * `+master-mismatch` when it starts and `-master-mismatch` when it ends.
+   */
+  #checkAgreement(hello: Hello): void {
+    const name = hello.masterName;
+    const state = this.#gossip.master(name);
+    const peer = this.#gossip.peers.get(hello.runid);
+    if (state === undefined || peer === undefined || !peer.masters.has(name)) return;
+    const ours = { address: state.helloAddress ?? state.address, configEpoch: state.configEpoch };
+    const theirs = { address: { host: hello.masterIp, port: hello.masterPort }, configEpoch: hello.masterConfigEpoch };
+    this.#mismatchEvents(this.#mismatches.observe(name, peer.runid, peer.address, ours, theirs));
+  }
+
+  #mismatchEvents(events: readonly MismatchEvent[]): void {
+    for (const e of events) this.#event(e.name, "warning", e.payload, e.master);
   }
 
   #gossipEffects(effects: readonly GossipEffect[]): void {
