@@ -5,7 +5,6 @@ import type { ConnectionKind } from "./health-state.js";
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   LinkClosedError,
-  LinkConnectError,
   LinkReplyError,
   linkClientName,
   type InstanceLink,
@@ -13,6 +12,8 @@ import {
   type LinkOptions,
   type LinkReply,
 } from "./link.js";
+import { LinkConnections, type TimedStep } from "./link-connections.js";
+import { LinkListeners } from "./link-listeners.js";
 
 interface Ioredis {
   readonly Redis: typeof Redis;
@@ -71,16 +72,18 @@ interface Connection {
 export class IoredisLink implements InstanceLink {
   readonly #options: LinkOptions;
   readonly #address: string;
-  readonly #listeners = new Set<(event: LinkEvent) => void>();
+  readonly #listeners = new LinkListeners();
   readonly #channels = new Set<string>();
-  #cmd: Connection | undefined;
-  #pubsub: Connection | undefined;
+  readonly #connections: LinkConnections<Connection>;
   #pending = 0;
 
   /** Creates a link; nothing connects until {@link IoredisLink.connect}. */
   constructor(options: LinkOptions) {
     this.#options = options;
     this.#address = `${options.host}:${options.port}`;
+    this.#connections = new LinkConnections(this.#address, options.connectTimeoutMs, (connection) =>
+      connection.client?.disconnect(),
+    );
   }
 
   /** {@inheritDoc InstanceLink.pendingCommands} */
@@ -113,99 +116,48 @@ export class IoredisLink implements InstanceLink {
     };
   }
 
-  #emit(event: LinkEvent): void {
-    for (const listener of this.#listeners) listener(event);
-  }
-
-  #current(kind: ConnectionKind): Connection | undefined {
-    return kind === "cmd" ? this.#cmd : this.#pubsub;
-  }
-
   /** {@inheritDoc InstanceLink.connect} */
   connect(kind: ConnectionKind): Promise<void> {
-    this.close(kind);
-    const connection: Connection = { client: undefined, ready: Promise.resolve(), open: false };
-    if (kind === "cmd") this.#cmd = connection;
-    else this.#pubsub = connection;
-    connection.ready = this.#open(kind, connection);
-    // Commands wait on `ready`; an unhandled rejection there would be reported twice.
-    connection.ready.catch(() => undefined);
-    return connection.ready;
+    return this.#connections.open(
+      kind,
+      () => ({ client: undefined, ready: Promise.resolve(), open: false }),
+      (connection, timed) => this.#establish(kind, connection, timed),
+    );
   }
 
-  async #open(kind: ConnectionKind, connection: Connection): Promise<void> {
-    let lib: Ioredis;
-    try {
-      lib = await loadIoredis();
-    } catch (error) {
-      if (this.#current(kind) === connection) this.#forget(kind);
-      throw new LinkConnectError(this.#address, kind, error);
-    }
-    if (this.#current(kind) !== connection) {
-      throw new LinkConnectError(this.#address, kind, new Error("closed while connecting"));
-    }
+  async #establish(kind: ConnectionKind, connection: Connection, timed: TimedStep): Promise<void> {
+    // Loading ioredis is not part of the connect timeout: only the first connect pays it.
+    const lib = await loadIoredis();
+    if (this.#connections.current(kind) !== connection) throw new Error("closed while connecting");
     const client = new lib.Redis(this.#redisOptions(lib, kind));
     connection.client = client;
     // Failures surface as a rejected connect() or a "closed" event, never as "error".
     client.on("error", () => undefined);
-    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        client.connect(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            client.disconnect();
-            reject(new Error(`timed out after ${timeoutMs} ms`));
-          }, timeoutMs);
-        }),
-      ]);
-      if (kind === "pubsub") {
-        client.on("message", (channel: string, message: string) => {
-          this.#emit({ type: "message", channel, message });
-        });
-        for (const channel of this.#channels) await this.#subscribeOn(client, channel);
-      }
-    } catch (error) {
-      client.disconnect();
-      if (this.#current(kind) === connection) this.#forget(kind);
-      throw new LinkConnectError(this.#address, kind, error);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (this.#current(kind) !== connection) {
-      client.disconnect();
-      throw new LinkConnectError(this.#address, kind, new Error("closed while connecting"));
-    }
-    connection.open = true;
+    await timed(client.connect());
     client.once("close", () => {
-      if (this.#current(kind) !== connection) return;
-      this.#forget(kind);
-      this.#emit({ type: "closed", connection: kind, error: undefined });
+      if (this.#connections.lost(kind, connection)) this.#listeners.emit({ type: "closed", connection: kind, error: undefined });
     });
+    if (kind === "pubsub") {
+      client.on("message", (channel: string, message: string) => {
+        this.#listeners.emit({ type: "message", channel, message });
+      });
+      for (const channel of this.#channels) await this.#subscribeOn(client, channel);
+    }
   }
 
   async #subscribeOn(client: Redis, channel: string): Promise<void> {
     await client.subscribe(channel);
-    this.#emit({ type: "subscribed", channel });
-  }
-
-  #forget(kind: ConnectionKind): void {
-    if (kind === "cmd") this.#cmd = undefined;
-    else this.#pubsub = undefined;
+    this.#listeners.emit({ type: "subscribed", channel });
   }
 
   /** {@inheritDoc InstanceLink.close} */
   close(kind: ConnectionKind): void {
-    const connection = this.#current(kind);
-    if (connection === undefined) return;
-    this.#forget(kind);
-    connection.client?.disconnect();
+    this.#connections.close(kind);
   }
 
   /** {@inheritDoc InstanceLink.command} */
   async command(args: readonly string[]): Promise<LinkReply> {
-    const connection = this.#cmd;
+    const connection = this.#connections.current("cmd");
     const [name, ...rest] = args;
     if (connection === undefined || name === undefined) throw new LinkClosedError(this.#address);
     this.#pending += 1;
@@ -216,7 +168,7 @@ export class IoredisLink implements InstanceLink {
         throw new LinkClosedError(this.#address);
       }
       const { client } = connection;
-      if (this.#cmd !== connection || client === undefined) throw new LinkClosedError(this.#address);
+      if (this.#connections.current("cmd") !== connection || client === undefined) throw new LinkClosedError(this.#address);
       return (await client.call(name, ...rest)) as LinkReply;
     } catch (error) {
       if (error instanceof LinkClosedError) throw error;
@@ -235,20 +187,19 @@ export class IoredisLink implements InstanceLink {
   /** {@inheritDoc InstanceLink.subscribe} */
   async subscribe(channel: string): Promise<void> {
     this.#channels.add(channel);
-    const connection = this.#pubsub;
+    const connection = this.#connections.current("pubsub");
     if (connection?.open === true && connection.client !== undefined) await this.#subscribeOn(connection.client, channel);
   }
 
   /** {@inheritDoc InstanceLink.localAddress} */
   localAddress(): string | undefined {
-    const connection = this.#cmd;
+    const connection = this.#connections.current("cmd");
     return connection?.open === true ? connection.client?.stream.localAddress : undefined;
   }
 
   /** {@inheritDoc InstanceLink.onEvent} */
   onEvent(listener: (event: LinkEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /** {@inheritDoc InstanceLink.destroy} */

@@ -9,6 +9,7 @@ import {
   type LinkOptions,
   type LinkReply,
 } from "./link.js";
+import { LinkListeners } from "./link-listeners.js";
 
 interface Waiting {
   readonly owner: MemoryLink;
@@ -147,7 +148,7 @@ export class MemoryLink implements InstanceLink {
   readonly #instance: MemoryRedis;
   readonly #options: LinkOptions;
   readonly #address: string;
-  readonly #listeners = new Set<(event: LinkEvent) => void>();
+  readonly #listeners = new LinkListeners();
   readonly #channels = new Set<string>();
   readonly #open = new Set<ConnectionKind>();
   #generation = 0;
@@ -163,10 +164,6 @@ export class MemoryLink implements InstanceLink {
   /** {@inheritDoc InstanceLink.pendingCommands} */
   get pendingCommands(): number {
     return this.#pending;
-  }
-
-  #emit(event: LinkEvent): void {
-    for (const listener of this.#listeners) listener(event);
   }
 
   /** {@inheritDoc InstanceLink.connect} */
@@ -187,7 +184,7 @@ export class MemoryLink implements InstanceLink {
 
   #subscribeNow(channel: string): void {
     this.#instance.subscribe(this, channel);
-    this.#emit({ type: "subscribed", channel });
+    this.#listeners.emit({ type: "subscribed", channel });
   }
 
   /** {@inheritDoc InstanceLink.close} */
@@ -206,13 +203,13 @@ export class MemoryLink implements InstanceLink {
   dropAll(): void {
     for (const kind of [...this.#open]) {
       this.close(kind);
-      this.#emit({ type: "closed", connection: kind, error: new Error("killed") });
+      this.#listeners.emit({ type: "closed", connection: kind, error: new Error("killed") });
     }
   }
 
   /** Called by {@link MemoryRedis} for a message on a subscribed channel. */
   deliver(channel: string, message: string): void {
-    if (this.#open.has("pubsub")) this.#emit({ type: "message", channel, message });
+    if (this.#open.has("pubsub")) this.#listeners.emit({ type: "message", channel, message });
   }
 
   /** {@inheritDoc InstanceLink.command} */
@@ -259,8 +256,7 @@ export class MemoryLink implements InstanceLink {
 
   /** {@inheritDoc InstanceLink.onEvent} */
   onEvent(listener: (event: LinkEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /** {@inheritDoc InstanceLink.destroy} */

@@ -3,9 +3,7 @@ import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { encodeCommand, RespDecoder, type RespValue } from "@sentinel-kit/resp-protocol";
 import type { ConnectionKind } from "./health-state.js";
 import {
-  DEFAULT_CONNECT_TIMEOUT_MS,
   LinkClosedError,
-  LinkConnectError,
   LinkReplyError,
   linkClientName,
   type InstanceLink,
@@ -13,6 +11,8 @@ import {
   type LinkOptions,
   type LinkReply,
 } from "./link.js";
+import { LinkConnections } from "./link-connections.js";
+import { LinkListeners } from "./link-listeners.js";
 
 // One read buffer for every plain socket: reads run one at a time on the event loop, so a
 // monitor with hundreds of connections does not hold a 64 KiB buffer per socket.
@@ -86,16 +86,18 @@ function linkReply(value: RespValue): LinkReply | Error {
 export class RespLink implements InstanceLink {
   readonly #options: LinkOptions;
   readonly #address: string;
-  readonly #listeners = new Set<(event: LinkEvent) => void>();
+  readonly #listeners = new LinkListeners();
   readonly #channels = new Set<string>();
-  #cmd: Connection | undefined;
-  #pubsub: Connection | undefined;
+  readonly #connections: LinkConnections<Connection>;
   #pending = 0;
 
   /** Creates a link; nothing connects until {@link RespLink.connect}. */
   constructor(options: LinkOptions) {
     this.#options = options;
     this.#address = `${options.host}:${options.port}`;
+    this.#connections = new LinkConnections(this.#address, options.connectTimeoutMs, (connection) =>
+      connection.socket.destroy(),
+    );
   }
 
   /** {@inheritDoc InstanceLink.pendingCommands} */
@@ -103,29 +105,13 @@ export class RespLink implements InstanceLink {
     return this.#pending;
   }
 
-  #emit(event: LinkEvent): void {
-    for (const listener of this.#listeners) listener(event);
-  }
-
-  #current(kind: ConnectionKind): Connection | undefined {
-    return kind === "cmd" ? this.#cmd : this.#pubsub;
-  }
-
-  #forget(kind: ConnectionKind): void {
-    if (kind === "cmd") this.#cmd = undefined;
-    else this.#pubsub = undefined;
-  }
-
   /** {@inheritDoc InstanceLink.connect} */
   connect(kind: ConnectionKind): Promise<void> {
-    this.close(kind);
-    const connection = this.#openSocket(kind);
-    if (kind === "cmd") this.#cmd = connection;
-    else this.#pubsub = connection;
-    connection.ready = this.#handshake(connection);
-    // Commands wait on `ready`; an unhandled rejection there would be reported twice.
-    connection.ready.catch(() => undefined);
-    return connection.ready;
+    return this.#connections.open(
+      kind,
+      () => this.#openSocket(kind),
+      (connection, timed) => timed(this.#establish(connection)),
+    );
   }
 
   #openSocket(kind: ConnectionKind): Connection {
@@ -188,36 +174,11 @@ export class RespLink implements InstanceLink {
         for (const waiter of waiters) waiter.reject(new LinkClosedError(this.#address));
       }
       connection.subscribing.clear();
-      if (!connection.open || this.#current(kind) !== connection) return;
-      this.#forget(kind);
-      this.#emit({ type: "closed", connection: kind, error: connection.error });
+      if (this.#connections.lost(kind, connection)) {
+        this.#listeners.emit({ type: "closed", connection: kind, error: connection.error });
+      }
     });
     return connection;
-  }
-
-  async #handshake(connection: Connection): Promise<void> {
-    const { kind, socket } = connection;
-    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.#establish(connection),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } catch (error) {
-      socket.destroy();
-      if (this.#current(kind) === connection) this.#forget(kind);
-      throw new LinkConnectError(this.#address, kind, error);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (this.#current(kind) !== connection) {
-      socket.destroy();
-      throw new LinkConnectError(this.#address, kind, new Error("closed while connecting"));
-    }
-    connection.open = true;
   }
 
   async #establish(connection: Connection): Promise<void> {
@@ -247,13 +208,13 @@ export class RespLink implements InstanceLink {
       if (type?.kind === "bulk" && channel?.kind === "bulk") {
         const name = type.value.toString();
         if (name === "message" && message?.kind === "bulk") {
-          this.#emit({ type: "message", channel: channel.value.toString(), message: message.value.toString() });
+          this.#listeners.emit({ type: "message", channel: channel.value.toString(), message: message.value.toString() });
           return;
         }
         if (name === "subscribe") {
           const subscribed = channel.value.toString();
           connection.subscribed.add(subscribed);
-          this.#emit({ type: "subscribed", channel: subscribed });
+          this.#listeners.emit({ type: "subscribed", channel: subscribed });
           const waiters = connection.subscribing.get(subscribed) ?? [];
           connection.subscribing.delete(subscribed);
           for (const waiter of waiters) waiter.resolve();
@@ -299,15 +260,12 @@ export class RespLink implements InstanceLink {
 
   /** {@inheritDoc InstanceLink.close} */
   close(kind: ConnectionKind): void {
-    const connection = this.#current(kind);
-    if (connection === undefined) return;
-    this.#forget(kind);
-    connection.socket.destroy();
+    this.#connections.close(kind);
   }
 
   /** {@inheritDoc InstanceLink.command} */
   command(args: readonly string[]): Promise<LinkReply> {
-    const connection = this.#cmd;
+    const connection = this.#connections.current("cmd");
     if (connection === undefined || args.length === 0) return Promise.reject(new LinkClosedError(this.#address));
     if (connection.open) return this.#send(connection, args, true);
     // Waiting for the connection counts as pending, as a command queued in hiredis does.
@@ -315,7 +273,7 @@ export class RespLink implements InstanceLink {
     return connection.ready.then(
       () => {
         this.#pending -= 1;
-        if (this.#cmd !== connection) throw new LinkClosedError(this.#address);
+        if (this.#connections.current("cmd") !== connection) throw new LinkClosedError(this.#address);
         return this.#send(connection, args, true);
       },
       () => {
@@ -333,7 +291,7 @@ export class RespLink implements InstanceLink {
   /** {@inheritDoc InstanceLink.subscribe} */
   async subscribe(channel: string): Promise<void> {
     this.#channels.add(channel);
-    const connection = this.#pubsub;
+    const connection = this.#connections.current("pubsub");
     if (connection === undefined) return;
     if (!connection.open) {
       // The handshake may have listed the channels already, or not: look once it is done.
@@ -341,21 +299,20 @@ export class RespLink implements InstanceLink {
         () => true,
         () => false,
       );
-      if (!opened || this.#pubsub !== connection || connection.subscribed.has(channel)) return;
+      if (!opened || this.#connections.current("pubsub") !== connection || connection.subscribed.has(channel)) return;
     }
     await this.#subscribeOn(connection, channel);
   }
 
   /** {@inheritDoc InstanceLink.localAddress} */
   localAddress(): string | undefined {
-    const connection = this.#cmd;
+    const connection = this.#connections.current("cmd");
     return connection?.open === true ? connection.socket.localAddress : undefined;
   }
 
   /** {@inheritDoc InstanceLink.onEvent} */
   onEvent(listener: (event: LinkEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /** {@inheritDoc InstanceLink.destroy} */

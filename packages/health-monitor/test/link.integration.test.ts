@@ -123,6 +123,22 @@ describe.each(IMPLEMENTATIONS)("%s against redis-server (SPEC §4.2 links)", (_n
     expect(await link.command(["PING"])).toBe("PONG");
   });
 
+  it("fails a connect replaced by another connect or by close, and reports neither as closed", async () => {
+    const link = open({ authPass: "s3cret" });
+    const events: LinkEvent[] = [];
+    link.onEvent((event) => events.push(event));
+    const first = link.connect("cmd");
+    const second = link.connect("cmd");
+    await expect(first).rejects.toBeInstanceOf(LinkConnectError);
+    await second;
+    const closing = link.connect("pubsub");
+    link.close("pubsub");
+    await expect(closing).rejects.toBeInstanceOf(LinkConnectError);
+    expect(await link.command(["PING"])).toBe("PONG");
+    expect(link.pendingCommands).toBe(0);
+    expect(events.filter((e) => e.type === "closed")).toEqual([]);
+  });
+
   it("connects from bind-source-addr", async () => {
     const link = open({ authPass: "s3cret", bindSourceAddr: "127.0.0.1" });
     await link.connect("cmd");
