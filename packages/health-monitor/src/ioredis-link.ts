@@ -64,6 +64,10 @@ interface Connection {
   open: boolean;
 }
 
+function disconnectClient(connection: Connection): void {
+  connection.client?.disconnect();
+}
+
 /**
  * {@link InstanceLink} on ioredis: one ioredis client per connection, with ioredis's own
  * retries, offline queue and resubscription turned off so that reconnect policy stays in
@@ -81,9 +85,7 @@ export class IoredisLink implements InstanceLink {
   constructor(options: LinkOptions) {
     this.#options = options;
     this.#address = `${options.host}:${options.port}`;
-    this.#connections = new LinkConnections(this.#address, options.connectTimeoutMs, (connection) =>
-      connection.client?.disconnect(),
-    );
+    this.#connections = new LinkConnections(this.#address, options.connectTimeoutMs, disconnectClient);
   }
 
   /** {@inheritDoc InstanceLink.pendingCommands} */

@@ -77,6 +77,10 @@ function linkReply(value: RespValue): LinkReply | Error {
   }
 }
 
+function destroySocket(connection: Connection): void {
+  connection.socket.destroy();
+}
+
 /**
  * {@link InstanceLink} on a plain `node:net` or `node:tls` socket and
  * `@sentinel-kit/resp-protocol`'s decoder, with a FIFO of reply callbacks: what Redis
@@ -95,9 +99,7 @@ export class RespLink implements InstanceLink {
   constructor(options: LinkOptions) {
     this.#options = options;
     this.#address = `${options.host}:${options.port}`;
-    this.#connections = new LinkConnections(this.#address, options.connectTimeoutMs, (connection) =>
-      connection.socket.destroy(),
-    );
+    this.#connections = new LinkConnections(this.#address, options.connectTimeoutMs, destroySocket);
   }
 
   /** {@inheritDoc InstanceLink.pendingCommands} */
