@@ -63,31 +63,35 @@ function label(m: Member): string {
   return `${m.kind}:${m.port}`;
 }
 
-/** SENTINEL SENTINELS of each member names exactly the other members, by address and runid. */
+/**
+ * SENTINEL SENTINELS of each member names exactly the other members, by address and runid,
+ * and SENTINEL MASTER counts them and both replicas: all of it learnt asynchronously, so
+ * all of it is waited for.
+ */
 async function expectEachListsTheOthers(members: readonly Member[]): Promise<void> {
   const expected = (self: Member) =>
     members
       .filter((m) => m !== self)
       .map((m) => `127.0.0.1:${m.port} ${m.myid}`)
       .sort();
-  const listed = async (m: Member) =>
-    ((await ask(m.port, "SENTINEL", "SENTINELS", "mymaster")) as unknown[])
+  const seen = async (m: Member) => {
+    const listed = ((await ask(m.port, "SENTINEL", "SENTINELS", "mymaster")) as unknown[])
       .map((entry) => fields(entry))
       .map((f) => `${f["ip"]}:${f["port"]} ${f["runid"]}`)
       .sort();
+    const master = fields(await ask(m.port, "SENTINEL", "MASTER", "mymaster"));
+    return { listed, sentinels: master["num-other-sentinels"], slaves: master["num-slaves"] };
+  };
+  const wanted = (m: Member) => ({ listed: expected(m), sentinels: String(members.length - 1), slaves: "2" });
+  let last: unknown[] = [];
   await waitFor(
     async () => {
-      const all = await Promise.all(members.map(async (m) => JSON.stringify(await listed(m)) === JSON.stringify(expected(m))));
-      return all.every(Boolean);
+      last = await Promise.all(members.map(seen));
+      return members.every((m, i) => JSON.stringify(last[i]) === JSON.stringify(wanted(m)));
     },
-    { timeoutMs: 15_000, what: "every sentinel to list the others (SENTINEL SENTINELS)" },
+    { timeoutMs: 30_000, what: "every sentinel to list the others and count them and both replicas", detail: () => JSON.stringify(last) },
   );
-  for (const m of members) {
-    expect(await listed(m), label(m)).toEqual(expected(m));
-    const master = fields(await ask(m.port, "SENTINEL", "MASTER", "mymaster"));
-    expect(master["num-other-sentinels"], label(m)).toBe(String(members.length - 1));
-    expect(master["num-slaves"], label(m)).toBe("2");
-  }
+  for (const [i, m] of members.entries()) expect(last[i], label(m)).toEqual(wanted(m));
 }
 
 /** Every member names the same master (not `except`) with the same config epoch. */
@@ -106,7 +110,7 @@ async function agreement(members: readonly Member[], except: number): Promise<{ 
       result = { port: first.port ?? 0, epoch: Number(first.epoch) };
       return views.every((v) => v.port !== null && v.port !== except && v.port === first.port && v.epoch === first.epoch);
     },
-    { timeoutMs: 20_000, what: `all sentinels to agree on a master other than ${except} and one config epoch` },
+    { timeoutMs: 30_000, what: `all sentinels to agree on a master other than ${except} and one config epoch` },
   );
   return result;
 }
@@ -135,7 +139,7 @@ async function manualFailover(on: Member): Promise<void> {
       last = String(await ask(on.port, "SENTINEL", "FAILOVER", "mymaster").catch((e: Error) => e.message));
       return last === "OK";
     },
-    { timeoutMs: 15_000, intervalMs: 300, what: `SENTINEL FAILOVER to be accepted by ${label(on)} (last reply: ${last})` },
+    { timeoutMs: 20_000, intervalMs: 300, what: `SENTINEL FAILOVER to be accepted by ${label(on)}`, detail: () => `last reply: ${last}` },
   );
 }
 
@@ -150,82 +154,70 @@ async function expectManualFailoverAgreement(t: Topology, on: Member): Promise<v
   // configuration from its hellos and announce the switch (sentinelProcessHelloMessage).
   expect(leaderOf(t.members, since)).toBe(on);
   await waitFor(() => t.members.every((m) => switched(m, before.port, after.port, since)), {
-    timeoutMs: 10_000,
+    timeoutMs: 15_000,
     what: "+switch-master on every sentinel",
   });
   expect(await t.redis.find((r) => r.port === after.port)!.cli("ROLE")).toMatch(/^master/);
 }
 
-describe("1 sentinel-kit + 2 redis-sentinel", () => {
-  let t: Topology;
-  // The daemon's down-after is longer, so the two redis-sentinels reach ODOWN between
-  // themselves and one of them leads; the daemon is asked for its vote meanwhile.
-  beforeAll(async () => {
-    t = await startTopology([
+/** How the test titles name each kind. */
+const NAME: Record<Kind, string> = { "sentinel-kit": "daemon", "redis-sentinel": "redis-sentinel" };
+const otherKind = (kind: Kind): Kind => (kind === "sentinel-kit" ? "redis-sentinel" : "sentinel-kit");
+
+const TOPOLOGIES = [
+  {
+    topology: "1 sentinel-kit + 2 redis-sentinel",
+    // The daemon's down-after is longer, so the two redis-sentinels reach ODOWN between
+    // themselves and one of them leads; the daemon is asked for its vote meanwhile.
+    kinds: [
       { kind: "sentinel-kit", downAfter: 6000 },
       { kind: "redis-sentinel", downAfter: 1000 },
       { kind: "redis-sentinel", downAfter: 1000 },
-    ]);
-  }, 30_000);
-  afterAll(async () => {
-    if (t !== undefined) await stopTopology(t);
-  }, 30_000);
-
-  it("each lists the others", async () => {
-    await expectEachListsTheOthers(t.members);
-  }, 20_000);
-
-  it("master SIGKILLed: a redis-sentinel leads with the daemon's vote, all agree on master and epoch", async () => {
-    const old = t.redis[0]!;
-    const since = Date.now();
-    await old.kill();
-    const { port, epoch } = await agreement(t.members, old.port);
-    expect([t.redis[1]!.port, t.redis[2]!.port]).toContain(port);
-    const leader = leaderOf(t.members, since);
-    expect(leader.kind).toBe("redis-sentinel");
-    const kit = t.members.find((m) => m.kind === "sentinel-kit")!;
-    expect(votersFor(t.members, leader, epoch, since).map(label)).toContain(label(kit));
-    await waitFor(() => t.members.every((m) => switched(m, old.port, port, since)), { timeoutMs: 10_000, what: "+switch-master on every sentinel" });
-  }, 30_000);
-
-  it("SENTINEL FAILOVER on the daemon: the redis-sentinels follow", async () => {
-    await expectManualFailoverAgreement(t, t.members.find((m) => m.kind === "sentinel-kit")!);
-  }, 40_000);
-});
-
-describe("2 sentinel-kit + 1 redis-sentinel", () => {
-  let t: Topology;
-  // The mirror image: the redis-sentinel's down-after is longer, so the two daemons reach
-  // ODOWN between themselves and one of them leads; the redis-sentinel is asked for its vote.
-  beforeAll(async () => {
-    t = await startTopology([
+    ],
+    leads: "redis-sentinel",
+  },
+  {
+    topology: "2 sentinel-kit + 1 redis-sentinel",
+    // The mirror image: the redis-sentinel's down-after is longer, so the two daemons reach
+    // ODOWN between themselves and one of them leads; the redis-sentinel is asked for its vote.
+    kinds: [
       { kind: "sentinel-kit", downAfter: 1000 },
       { kind: "sentinel-kit", downAfter: 1000 },
       { kind: "redis-sentinel", downAfter: 3000 },
-    ]);
-  }, 30_000);
+    ],
+    leads: "sentinel-kit",
+  },
+] as const;
+
+for (const { topology, kinds, leads } of TOPOLOGIES) describe(topology, () => {
+  // The lone member of the other kind votes after the SIGKILL and is asked to fail over next.
+  const lone = otherKind(leads);
+  let t: Topology;
+  beforeAll(async () => {
+    t = await startTopology(kinds);
+  }, 45_000);
   afterAll(async () => {
     if (t !== undefined) await stopTopology(t);
   }, 30_000);
 
   it("each lists the others", async () => {
     await expectEachListsTheOthers(t.members);
-  }, 20_000);
+  }, 45_000);
 
-  it("master SIGKILLed: a daemon leads with the redis-sentinel's vote, all agree on master and epoch", async () => {
+  it(`master SIGKILLed: a ${NAME[leads]} leads with the ${NAME[lone]}'s vote, all agree on master and epoch`, async () => {
     const old = t.redis[0]!;
     const since = Date.now();
     await old.kill();
     const { port, epoch } = await agreement(t.members, old.port);
     expect([t.redis[1]!.port, t.redis[2]!.port]).toContain(port);
     const leader = leaderOf(t.members, since);
-    expect(leader.kind).toBe("sentinel-kit");
-    const rs = t.members.find((m) => m.kind === "redis-sentinel")!;
-    expect(votersFor(t.members, leader, epoch, since).map(label)).toContain(label(rs));
-    await waitFor(() => t.members.every((m) => switched(m, old.port, port, since)), { timeoutMs: 10_000, what: "+switch-master on every sentinel" });
-  }, 30_000);
+    expect(leader.kind).toBe(leads);
+    const voter = t.members.find((m) => m.kind === lone)!;
+    expect(votersFor(t.members, leader, epoch, since).map(label)).toContain(label(voter));
+    await waitFor(() => t.members.every((m) => switched(m, old.port, port, since)), { timeoutMs: 15_000, what: "+switch-master on every sentinel" });
+  }, 60_000);
 
-  it("SENTINEL FAILOVER on the redis-sentinel: the daemons follow", async () => {
-    await expectManualFailoverAgreement(t, t.members.find((m) => m.kind === "redis-sentinel")!);
-  }, 40_000);
+  it(`SENTINEL FAILOVER on the ${NAME[lone]}: the ${NAME[leads]}s follow`, async () => {
+    await expectManualFailoverAgreement(t, t.members.find((m) => m.kind === lone)!);
+  }, 120_000);
 });
