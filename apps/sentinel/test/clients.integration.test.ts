@@ -21,7 +21,7 @@ import { EventLog, ask, fields, masterPort, startDaemon, type Daemon } from "./h
 const PY_CLIENT = fileURLToPath(new URL("./fixtures/redis_py_sentinel.py", import.meta.url));
 // Debian's interpreter, which has python3-redis; `python3` on PATH may be another build.
 const PYTHON = "/usr/bin/python3";
-const FOLLOW_TIMEOUT_MS = 15_000;
+const FOLLOW_TIMEOUT_MS = 30_000;
 
 interface PyAnswer {
   value?: string | null;
@@ -124,9 +124,9 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
         const views = await Promise.all(daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").catch(() => null)));
         return views.every((v) => v !== null && fields(v)["num-slaves"] === "2" && fields(v)["num-other-sentinels"] === "2");
       },
-      { timeoutMs: 15_000, what: "the daemons to discover the replicas and each other" },
+      { timeoutMs: 30_000, what: "the daemons to discover the replicas and each other" },
     );
-  }, 40_000);
+  }, 60_000);
 
   afterAll(async () => {
     ioredisPlain?.disconnect();
@@ -159,7 +159,7 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
     expect(await py.write("redis-py", "before", 5000)).toMatchObject({ value: "before", master: oldMaster });
     const master = server(oldMaster);
     for (const key of ["ioredis", "node-redis", "redis-py"]) expect(await master.cli("GET", key)).toBe("before");
-  }, 20_000);
+  }, 30_000);
 
   it("master SIGKILLed: the daemons promote a replica", async () => {
     await server(oldMaster).kill();
@@ -179,10 +179,10 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
         promoted = seen[0] ?? 0;
         return seen.every((p) => p !== null && p !== oldMaster && p === promoted);
       },
-      { timeoutMs: 15_000, what: "the daemons to agree on a promoted replica" },
+      { timeoutMs: 30_000, what: "the daemons to agree on a promoted replica" },
     );
     expect([redis[1]!.port, redis[2]!.port]).toContain(promoted);
-  }, 20_000);
+  }, 40_000);
 
   it("redis-cli follows: get-master-addr-by-name, INFO and ROLE show the promoted replica", async () => {
     for (const d of daemons) expect(await redisCli(d.port, "SENTINEL", "get-master-addr-by-name", "mymaster")).toBe(`127.0.0.1\n${promoted}`);
@@ -190,10 +190,10 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
     expect(await redisCli(promoted, "ROLE")).toMatch(/^master\n/);
     const other = redis.find((r) => r.port !== promoted && r.port !== oldMaster)!;
     await waitFor(async () => (await other.cli("ROLE")).startsWith(`slave\n127.0.0.1\n${promoted}\n`), {
-      timeoutMs: 10_000,
+      timeoutMs: 20_000,
       what: "the other replica to follow the promoted one (ROLE)",
     });
-  });
+  }, 40_000);
 
   for (const client of ["ioredis", "node-redis", "redis-py"]) {
     it(`${client} writes to the promoted replica after the failover`, async () => {
@@ -204,9 +204,9 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
   }
 
   it("node-redis and redis-py name the promoted replica as master", async () => {
-    await waitFor(() => nodeRedis!.getMasterNode()?.port === promoted, { timeoutMs: 5000, what: "node-redis to name the promoted replica" });
-    expect(await py!.write("redis-py", "again", 5000)).toMatchObject({ value: "again", master: promoted });
-  });
+    await waitFor(() => nodeRedis!.getMasterNode()?.port === promoted, { timeoutMs: 15_000, what: "node-redis to name the promoted replica" });
+    expect(await py!.write("redis-py", "again", 10_000)).toMatchObject({ value: "again", master: promoted });
+  }, 45_000);
 
   it("ioredis with failoverDetector follows a SENTINEL FAILOVER before the old master is demoted", async () => {
     ioredisDetector = new Redis({ sentinels: sentinels(), name: "mymaster", failoverDetector: true, maxRetriesPerRequest: 5 });
@@ -218,7 +218,7 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
     try {
       // The daemons need fresh INFO from the replica just reconfigured before they may pick it.
       await waitFor(async () => (await ask(daemons[1]!.port, "SENTINEL", "FAILOVER", "mymaster").catch((e: Error) => e.message)) === "OK", {
-        timeoutMs: 10_000,
+        timeoutMs: 20_000,
         intervalMs: 200,
         what: "SENTINEL FAILOVER to be accepted",
       });
@@ -230,13 +230,14 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
           switchMessage = logs.flatMap((l) => l.events.filter((e) => e.channel === "+switch-master")).at(0)?.message ?? "";
           return switchMessage !== "";
         },
-        { timeoutMs: 10_000, what: "+switch-master after SENTINEL FAILOVER" },
+        { timeoutMs: 20_000, what: "+switch-master after SENTINEL FAILOVER" },
       );
       promoted = Number(switchMessage.split(" ")[4]);
       expect(switchMessage).toBe(`mymaster 127.0.0.1 ${previous} 127.0.0.1 ${promoted}`);
       // Writes issued before ioredis got the message still reach the previous master; the
       // ones after it must land on the promoted replica, well before the previous master is
-      // converted (8 s), which would disconnect a client without the detector too.
+      // converted (8 s), which would disconnect a client without the detector too: the ROLE
+      // check below holds the wait to that.
       let attempt = 0;
       await waitFor(
         async () => {
@@ -245,7 +246,7 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
           await bounded(() => ioredisDetector!.set("ioredis-detector", value), 500).catch(() => null);
           return (await server(promoted).cli("GET", "ioredis-detector")) === value;
         },
-        { timeoutMs: 3000, intervalMs: 50, what: "an ioredis write to land on the promoted replica" },
+        { timeoutMs: 5000, intervalMs: 50, what: "an ioredis write to land on the promoted replica" },
       );
       // As in Redis, the previous master is converted only after 4 hello periods; until then
       // it still answers as a master and only the +switch-master subscription moved ioredis.
@@ -253,5 +254,5 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
     } finally {
       for (const l of logs) l.close();
     }
-  }, 30_000);
+  }, 60_000);
 });
