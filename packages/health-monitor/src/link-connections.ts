@@ -30,8 +30,8 @@ export class LinkConnections<C extends LinkConnection> {
   #pubsub: C | undefined;
 
   /**
-   * `address` is `host:port` for errors; `connectTimeoutMs` is the link option (the default when undefined);
-   * `dispose` closes a connection's socket or client and may be called more than once.
+   * `address` is `host:port` for errors; `connectTimeoutMs` is the link option (the default
+   * when undefined); `dispose` closes a connection's socket or client, maybe more than once.
    */
   constructor(address: string, connectTimeoutMs: number | undefined, dispose: (connection: C) => void) {
     this.#address = address;
