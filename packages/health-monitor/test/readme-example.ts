@@ -11,7 +11,7 @@ export async function firstLook(host: string, port: number) {
   monitor.onEvent((event) => events.push(event)); // +sdown, -sdown, +slave, +reboot, ...
   monitor.start();
   try {
-    for (let i = 0; i < 100 && monitor.instances()[0]?.health.infoRefresh === undefined; i++) {
+    for (let i = 0; i < 250 && monitor.instances()[0]?.health.infoRefresh === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const master = monitor.instances()[0]?.health;
