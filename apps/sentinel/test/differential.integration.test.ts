@@ -4,15 +4,7 @@
 // sentinel reports. The same commands go to both, in RESP2 and RESP3, and the replies are
 // compared field for field: same types, same field names in the same order, same error
 // texts, same values except those that differ by nature (times, offsets).
-import { connect, type Socket } from "node:net";
-import {
-  RespDecoder,
-  encodeCommand,
-  encodeReply,
-  type RespClientContext,
-  type RespValue,
-  type RespVersion,
-} from "@sentinel-kit/resp-protocol";
+import { encodeReply, type RespClientContext, type RespValue, type RespVersion } from "@sentinel-kit/resp-protocol";
 import { startRedis, startRedisSentinel, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -28,74 +20,8 @@ import type {
   SentinelPeerView,
   SentinelView,
 } from "../src/commands/view.js";
-
-/** A connection that sends commands and decodes their replies in order. */
-class RawClient {
-  readonly #socket: Socket;
-  readonly #replies: RespValue[] = [];
-  readonly #waiters: Array<(v: RespValue) => void> = [];
-
-  private constructor(socket: Socket) {
-    this.#socket = socket;
-    const decoder = new RespDecoder({
-      onReply: (value) => {
-        const waiter = this.#waiters.shift();
-        if (waiter !== undefined) waiter(value);
-        else this.#replies.push(value);
-      },
-    });
-    socket.on("data", (chunk) => decoder.feed(chunk));
-  }
-
-  static open(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1");
-      socket.once("error", reject);
-      socket.once("connect", () => resolve(new RawClient(socket)));
-    });
-  }
-
-  call(...argv: string[]): Promise<RespValue> {
-    this.#socket.write(encodeCommand(argv));
-    const ready = this.#replies.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply to ${argv.join(" ")}`)), 5000);
-      this.#waiters.push((v) => {
-        clearTimeout(timer);
-        resolve(v);
-      });
-    });
-  }
-
-  close(): void {
-    this.#socket.destroy();
-  }
-}
-
-/** What our dispatcher's reply looks like on the wire, decoded by the same decoder. */
-function throughWire(value: RespValue, version: RespVersion): RespValue {
-  const out: RespValue[] = [];
-  new RespDecoder({ onReply: (v) => out.push(v) }).feed(encodeReply(value, version));
-  const [decoded] = out;
-  if (decoded === undefined) throw new Error("nothing decoded");
-  return decoded;
-}
-
-// Values that differ by nature between two processes observed at two moments.
-const VOLATILE = new Set([
-  "last-ping-sent",
-  "last-ok-ping-reply",
-  "last-ping-reply",
-  "info-refresh",
-  "role-reported-time",
-  "slave-repl-offset",
-  "master-link-down-time",
-  "last-hello-message",
-  "s-down-time",
-  "o-down-time",
-  "link-pending-commands",
-]);
+import { RawClient, throughWire } from "./harness/raw-client.js";
+import { VOLATILE_FIELDS } from "./harness/volatile.js";
 
 type Shape = string | Shape[] | { map: Array<[string, Shape]> } | { set: Shape[] };
 
@@ -120,10 +46,10 @@ function shape(v: RespValue, exact: boolean): Shape {
       // A RESP2 map is a flat array: a volatile field name makes the next value volatile.
       return v.value.map((e, i) => {
         const prev = v.value[i - 1];
-        return shape(e, exact && !(i % 2 === 1 && prev !== undefined && VOLATILE.has(text(prev))));
+        return shape(e, exact && !(i % 2 === 1 && prev !== undefined && VOLATILE_FIELDS.has(text(prev))));
       });
     case "map":
-      return { map: v.value.map(([k, val]) => [text(k), VOLATILE.has(text(k)) ? shape(val, false) : shape(val, exact)]) };
+      return { map: v.value.map(([k, val]) => [text(k), VOLATILE_FIELDS.has(text(k)) ? shape(val, false) : shape(val, exact)]) };
     case "set":
       return { set: v.value.map((e) => shape(e, exact)) };
     default:
@@ -234,13 +160,13 @@ function redisCommon(f: Fields, now: number, infoText: string | null) {
 
 /** Builds our view from what the real sentinel reports, so both describe one topology. */
 async function mirrorView(now: number, from: RawClient = real2): Promise<SentinelView> {
-  const m: Fields = new Map(pairs(await from.call("SENTINEL", "MASTER", "mymaster")));
-  const replicas = elems(await from.call("SENTINEL", "REPLICAS", "mymaster"));
-  const peers = elems(await from.call("SENTINEL", "SENTINELS", "mymaster"));
-  const cacheEntries = elems(elems(await from.call("SENTINEL", "INFO-CACHE", "mymaster"))[1]);
-  const addr = elems(await from.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")).map(text);
-  const debug: Fields = new Map(pairs(await from.call("SENTINEL", "DEBUG")));
-  const config: Fields = new Map(pairs(await from.call("SENTINEL", "CONFIG", "GET", "*")));
+  const m: Fields = new Map(pairs(await from.call(["SENTINEL", "MASTER", "mymaster"])));
+  const replicas = elems(await from.call(["SENTINEL", "REPLICAS", "mymaster"]));
+  const peers = elems(await from.call(["SENTINEL", "SENTINELS", "mymaster"]));
+  const cacheEntries = elems(elems(await from.call(["SENTINEL", "INFO-CACHE", "mymaster"]))[1]);
+  const addr = elems(await from.call(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"])).map(text);
+  const debug: Fields = new Map(pairs(await from.call(["SENTINEL", "DEBUG"])));
+  const config: Fields = new Map(pairs(await from.call(["SENTINEL", "CONFIG", "GET", "*"])));
   const timing = (name: string) => Number(debug.get(name));
   const infoOf = (i: number): string | null => {
     const v = elems(cacheEntries[i])[1];
@@ -283,7 +209,7 @@ async function mirrorView(now: number, from: RawClient = real2): Promise<Sentine
     sentinels: peerViews,
     currentAddress: { ip: addr[0] ?? "", port: Number(addr[1]) },
   };
-  const myid = text(await from.call("SENTINEL", "MYID"));
+  const myid = text(await from.call(["SENTINEL", "MYID"]));
   const me: RespClientContext = {
     id: 1,
     name: "",
@@ -392,16 +318,16 @@ beforeAll(async () => {
   sentinelPort = sentinel.port;
   real2 = await RawClient.open(sentinel.port);
   real3 = await RawClient.open(sentinel.port);
-  await real3.call("HELLO", "3");
+  await real3.call(["HELLO", "3"]);
   // Wait until the sentinel has met the replica through the master's INFO and read its INFO.
   await waitFor(
     async () => {
-      const replicas = await real2.call("SENTINEL", "REPLICAS", "mymaster");
+      const replicas = await real2.call(["SENTINEL", "REPLICAS", "mymaster"]);
       if (replicas.kind !== "array" || replicas.value.length !== 1) return false;
       const r = new Map(pairs(replicas.value[0] as RespValue));
       return r.get("runid") !== "" && r.get("master-link-status") === "ok";
     },
-    { timeoutMs: 20_000, intervalMs: 100, what: "redis-sentinel to discover the replica" },
+    { timeoutMs: 30_000, intervalMs: 100, what: "redis-sentinel to discover the replica" },
   );
   const now = Date.now();
   const view = await mirrorView(now);
@@ -416,7 +342,7 @@ afterAll(async () => {
 
 async function both(version: RespVersion, argv: string[], pair?: readonly [RawClient, RawClient]): Promise<[RespValue, RespValue]> {
   const [r2, r3] = pair ?? [real2, real3];
-  const real = await (version === 2 ? r2 : r3).call(...argv);
+  const real = await (version === 2 ? r2 : r3).call(argv);
   const ours = throughWire(await dispatchCommand(argv[0] ?? "", argv.slice(1).map((a) => Buffer.from(a)), ctx), version);
   return [real, ours];
 }
@@ -649,7 +575,7 @@ async function compareMirrored(commands: string[][]): Promise<string[]> {
 }
 
 async function masterFlags(client: RawClient): Promise<string> {
-  return new Map(pairs(await client.call("SENTINEL", "MASTER", "mymaster"))).get("flags") ?? "";
+  return new Map(pairs(await client.call(["SENTINEL", "MASTER", "mymaster"]))).get("flags") ?? "";
 }
 
 const STATE_COMMANDS = [
@@ -750,7 +676,7 @@ describe("our dispatcher parses mutations like redis-sentinel 7.0.15", () => {
     processes.push(own);
     const pair = [await RawClient.open(own.port), await RawClient.open(own.port)] as const;
     try {
-      await pair[1].call("HELLO", "3");
+      await pair[1].call(["HELLO", "3"]);
       const applied: unknown[] = [];
       const recording: SentinelActions = {
         ...refusingActions,
@@ -797,36 +723,36 @@ describe("our instance maps follow redis-sentinel 7.0.15 through other states", 
     });
     processes.push(second);
     other = await RawClient.open(second.port);
-    expect(await real2.call("SENTINEL", "SET", "mymaster", "down-after-milliseconds", "1000")).toEqual({ kind: "simple", value: "OK" });
-    await waitFor(async () => elems(await real2.call("SENTINEL", "SENTINELS", "mymaster")).length === 1, {
-      timeoutMs: 15_000,
+    expect(await real2.call(["SENTINEL", "SET", "mymaster", "down-after-milliseconds", "1000"])).toEqual({ kind: "simple", value: "OK" });
+    await waitFor(async () => elems(await real2.call(["SENTINEL", "SENTINELS", "mymaster"])).length === 1, {
+      timeoutMs: 30_000,
       intervalMs: 100,
       what: "the two sentinels to meet through hello messages",
     });
     expect(await compareMirrored(STATE_COMMANDS)).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 
   it("with the replica down: s_down, disconnected and s-down-time in their places", async () => {
     await processes[1]?.stop();
     await waitFor(
       async () => {
-        const r = elems(await real2.call("SENTINEL", "REPLICAS", "mymaster"))[0];
+        const r = elems(await real2.call(["SENTINEL", "REPLICAS", "mymaster"]))[0];
         return r !== undefined && (new Map(pairs(r)).get("flags") ?? "").includes("s_down");
       },
-      { timeoutMs: 15_000, intervalMs: 100, what: "redis-sentinel to see the replica subjectively down" },
+      { timeoutMs: 20_000, intervalMs: 100, what: "redis-sentinel to see the replica subjectively down" },
     );
     expect(await compareMirrored(STATE_COMMANDS)).toEqual([]);
-  }, 30_000);
+  }, 45_000);
 
   it("with the master objectively down: o_down, s-down-time and o-down-time in their places", async () => {
     await processes[0]?.stop();
     await waitFor(async () => (await masterFlags(real2)).includes("o_down"), {
-      timeoutMs: 15_000,
+      timeoutMs: 20_000,
       intervalMs: 100,
       what: "redis-sentinel to see the master objectively down",
     });
     expect(await compareMirrored([...STATE_COMMANDS, ["SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1", "1", "0", "*"]])).toEqual([]);
-  }, 30_000);
+  }, 45_000);
 });
 
 function pairsOf(v: RespValue): Array<[RespValue, RespValue]> {
