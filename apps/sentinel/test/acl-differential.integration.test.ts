@@ -10,63 +10,12 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect, type Socket } from "node:net";
-import { RespDecoder, encodeCommand, encodeReply, resp, type RespValue, type RespVersion } from "@sentinel-kit/resp-protocol";
+import { resp, type RespValue } from "@sentinel-kit/resp-protocol";
 import { startRedisSentinel, type RedisSentinel } from "@sentinel-kit/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUTH_WITHOUT_PASSWORD_ERROR, AclGate, AclLog, AclUsers, WRONGPASS_ERROR, aclCommand, resolveCommand } from "../src/acl/index.js";
-
-class RawClient {
-  readonly #socket: Socket;
-  readonly #replies: RespValue[] = [];
-  readonly #waiters: Array<(v: RespValue) => void> = [];
-
-  private constructor(socket: Socket) {
-    this.#socket = socket;
-    const decoder = new RespDecoder({
-      onReply: (value) => {
-        const waiter = this.#waiters.shift();
-        if (waiter !== undefined) waiter(value);
-        else this.#replies.push(value);
-      },
-    });
-    socket.on("data", (chunk) => decoder.feed(chunk));
-  }
-
-  static open(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1");
-      socket.once("error", reject);
-      socket.once("connect", () => resolve(new RawClient(socket)));
-    });
-  }
-
-  call(argv: readonly string[]): Promise<RespValue> {
-    this.#socket.write(encodeCommand([...argv]));
-    const ready = this.#replies.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply to ${argv.join(" ")}`)), 5000);
-      this.#waiters.push((v) => {
-        clearTimeout(timer);
-        resolve(v);
-      });
-    });
-  }
-
-  close(): void {
-    this.#socket.destroy();
-  }
-}
-
-function throughWire(value: RespValue, version: RespVersion): RespValue {
-  const out: RespValue[] = [];
-  new RespDecoder({ onReply: (v) => out.push(v) }).feed(encodeReply(value, version));
-  const [decoded] = out;
-  if (decoded === undefined) throw new Error("nothing decoded");
-  return decoded;
-}
+import { RawClient, throughWire } from "./harness/raw-client.js";
 
 /** The module driven as the daemon drives it: one user per connection, the gate before dispatch. */
 class OurSentinel {
