@@ -16,7 +16,7 @@ import { redisCli, startRedis, waitFor, type RedisServer } from "@sentinel-kit/t
 import { Redis } from "ioredis";
 import { createSentinel } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventLog, ask, fields, masterPort, startDaemon, type Daemon } from "./harness/processes.js";
+import { EventLog, agreedMaster, ask, startDaemon, waitForDiscovery, type Daemon } from "./harness/processes.js";
 
 const PY_CLIENT = fileURLToPath(new URL("./fixtures/redis_py_sentinel.py", import.meta.url));
 // Debian's interpreter, which has python3-redis; `python3` on PATH may be another build.
@@ -119,13 +119,7 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
     daemons = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed !== undefined) throw failed.reason;
-    await waitFor(
-      async () => {
-        const views = await Promise.all(daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").catch(() => null)));
-        return views.every((v) => v !== null && fields(v)["num-slaves"] === "2" && fields(v)["num-other-sentinels"] === "2");
-      },
-      { timeoutMs: 30_000, what: "the daemons to discover the replicas and each other" },
-    );
+    await waitForDiscovery(daemons, { replicas: 2, sentinels: 2 }, 30_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -173,14 +167,7 @@ describe("real clients follow a failover through sentinel-kit daemons", () => {
       }),
     );
     for (const p of following.values()) p.catch(() => undefined);
-    await waitFor(
-      async () => {
-        const seen = await Promise.all(daemons.map((d) => masterPort(d.port)));
-        promoted = seen[0] ?? 0;
-        return seen.every((p) => p !== null && p !== oldMaster && p === promoted);
-      },
-      { timeoutMs: 30_000, what: "the daemons to agree on a promoted replica" },
-    );
+    promoted = await agreedMaster(daemons, oldMaster, 30_000);
     expect([redis[1]!.port, redis[2]!.port]).toContain(promoted);
   }, 40_000);
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventLog, ask, fields, masterPort, readConf, restartDaemon, startDaemon, type Daemon } from "./harness/processes.js";
+import { EventLog, agreedMaster, ask, fields, masterPort, readConf, restartDaemon, startDaemon, waitForDiscovery, type Daemon } from "./harness/processes.js";
 
 // Both scripts append their arguments to a file (SPEC §3: notification-script gets
 // `<event> <message>`, client-reconfig-script `<master> <role> start <from> <to>`).
@@ -44,19 +44,6 @@ function byPort(port: number): RedisServer {
   return found;
 }
 
-async function agreedMaster(except: number, timeoutMs: number, alive = daemons): Promise<number> {
-  let agreed = 0;
-  await waitFor(
-    async () => {
-      const ports = await Promise.all(alive.map((d) => masterPort(d.port)));
-      agreed = ports[0] ?? 0;
-      return ports.every((p) => p !== null && p !== except && p === agreed);
-    },
-    { timeoutMs, what: `the daemons to agree on a master other than ${except}` },
-  );
-  return agreed;
-}
-
 async function isReplicaOf(server: RedisServer, port: number): Promise<boolean> {
   const info = await server.cli("INFO", "replication").catch(() => "");
   return info.includes("role:slave") && info.includes(`master_port:${port}`);
@@ -69,13 +56,7 @@ describe("sentinel-kit fails over real redis-server instances", () => {
     for (let i = 0; i < 2; i++) redis.push(await startRedis({ replicaOf: { host: master.host, port: master.port } }));
     for (let i = 0; i < 3; i++) daemons.push(await startDaemon(CONFIG(master.port)));
     // Every daemon knows both replicas and both other daemons (SPEC §4.4, §4.5).
-    await waitFor(
-      async () => {
-        const views = await Promise.all(daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").catch(() => null)));
-        return views.every((v) => v !== null && fields(v)["num-slaves"] === "2" && fields(v)["num-other-sentinels"] === "2");
-      },
-      { timeoutMs: 30_000, what: "the daemons to discover the replicas and each other" },
-    );
+    await waitForDiscovery(daemons, { replicas: 2, sentinels: 2 }, 30_000);
   }, 90_000);
 
   afterAll(async () => {
@@ -95,7 +76,7 @@ describe("sentinel-kit fails over real redis-server instances", () => {
     await client.set("k", "before");
     const killedAt = Date.now();
     await old.kill();
-    const promoted = await agreedMaster(old.port, 30_000);
+    const promoted = await agreedMaster(daemons, old.port, 30_000);
     expect([redis[1]!.port, redis[2]!.port]).toContain(promoted);
     const switchMs = Date.now() - killedAt;
     // The client re-resolves through the daemons and writes to the new master.
@@ -149,7 +130,7 @@ describe("sentinel-kit fails over real redis-server instances", () => {
         timeoutMs: 20_000,
         what: "SENTINEL FAILOVER to be accepted",
       });
-      const promoted = await agreedMaster(current, 25_000);
+      const promoted = await agreedMaster(daemons, current, 25_000);
       expect(promoted).not.toBe(current);
       // As in Redis: the old master is a replica that reports master; converted after 8 s.
       await waitFor(() => isReplicaOf(byPort(current), promoted), { timeoutMs: 40_000, what: "the old master to be demoted" });
@@ -168,7 +149,7 @@ describe("sentinel-kit fails over real redis-server instances", () => {
     await paused.pause();
     let promoted: number;
     try {
-      promoted = await agreedMaster(current, 30_000);
+      promoted = await agreedMaster(daemons, current, 30_000);
     } finally {
       await paused.resume();
     }
@@ -192,7 +173,7 @@ describe("sentinel-kit fails over real redis-server instances", () => {
     // SIMULATE-FAILURE clears the flags before reading its arguments; HELP sets none.
     for (const d of survivors) await ask(d.port, "SENTINEL", "SIMULATE-FAILURE", "HELP");
     const epochBefore = Number(fields(await ask(survivors[0]!.port, "SENTINEL", "MASTER", "mymaster"))["config-epoch"]);
-    const promoted = await agreedMaster(current, 40_000, survivors);
+    const promoted = await agreedMaster(survivors, current, 40_000);
     const after = fields(await ask(survivors[0]!.port, "SENTINEL", "MASTER", "mymaster"));
     expect(Number(after["config-epoch"])).toBeGreaterThan(epochBefore + 1);
     expect(promoted).not.toBe(current);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, startProcess, type ManagedProcess } from "@sentinel-kit/testkit";
+import { freePort, startProcess, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
 import { Redis } from "ioredis";
 
 /** The executable, as a user runs it from a clone. */
@@ -81,6 +81,31 @@ export async function masterPort(port: number, name = "mymaster"): Promise<numbe
   } catch {
     return null;
   }
+}
+
+/** Waits until every daemon's SENTINEL MASTER counts `replicas` replicas and `sentinels` other sentinels. */
+export async function waitForDiscovery(daemons: readonly Daemon[], counts: { replicas: number; sentinels: number }, timeoutMs: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const views = await Promise.all(daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").catch(() => null)));
+      return views.every((v) => v !== null && fields(v)["num-slaves"] === String(counts.replicas) && fields(v)["num-other-sentinels"] === String(counts.sentinels));
+    },
+    { timeoutMs, what: `the daemons to discover ${counts.replicas} replicas and ${counts.sentinels} other sentinels each` },
+  );
+}
+
+/** Waits until every daemon names the same master, other than `except`, and resolves with its port. */
+export async function agreedMaster(daemons: readonly Daemon[], except: number, timeoutMs: number): Promise<number> {
+  let agreed = 0;
+  await waitFor(
+    async () => {
+      const ports = await Promise.all(daemons.map((d) => masterPort(d.port)));
+      agreed = ports[0] ?? 0;
+      return ports.every((p) => p !== null && p !== except && p === agreed);
+    },
+    { timeoutMs, what: `the daemons to agree on a master other than ${except}` },
+  );
+  return agreed;
 }
 
 /** A flat field list (RESP2 map) as an object. */
