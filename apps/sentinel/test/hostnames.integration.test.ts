@@ -78,14 +78,14 @@ it("a resolution that fails once keeps the instance; the next reconnection resol
       expect(masters).toHaveLength(1);
       return masters[0];
     };
-    await waitFor(() => only()?.runid !== null && only()?.flags.has("disconnected") === false, { timeoutMs: 10_000, intervalMs: 50, what: "the master's link up" });
+    await waitFor(() => only()?.runid !== null && only()?.flags.has("disconnected") === false, { timeoutMs: 20_000, intervalMs: 50, what: "the master's link up" });
     // Not resolved yet: the name stands for the address, the instance is there and healthy.
     expect(only()?.ip).toBe("localhost");
     expect(readFileSync(logPath, "utf8")).toContain("Failed to resolve hostname 'localhost'");
     const runid = only()?.runid;
     // The daemon's links to the master dropped: reconnecting resolves the name again.
     await redisCli(master.port, "CLIENT", "KILL", "TYPE", "normal");
-    await waitFor(() => only()?.ip === "127.0.0.1", { timeoutMs: 10_000, intervalMs: 50, what: "the address resolved on reconnection" });
+    await waitFor(() => only()?.ip === "127.0.0.1", { timeoutMs: 20_000, intervalMs: 50, what: "the address resolved on reconnection" });
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(only()?.runid).toBe(runid);
     expect(only()?.port).toBe(master.port);
@@ -94,4 +94,4 @@ it("a resolution that fails once keeps the instance; the next reconnection resol
   } finally {
     await daemon.stop();
   }
-}, 30_000);
+}, 60_000);

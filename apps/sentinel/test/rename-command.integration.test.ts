@@ -17,14 +17,14 @@ it("sends INFO and the hello PUBLISH under their renamed names", async () => {
     sub.on("message", (_channel: string, message: string) => hellos.push(message));
     await sub.subscribe("__sentinel__:hello");
     await waitFor(async () => Number(fields(await ask(daemon.port, "SENTINEL", "MASTER", "mymaster"))["info-refresh"]) < 5000, {
-      timeoutMs: 10_000,
+      timeoutMs: 20_000,
       what: "an INFO reply through info-x",
     });
-    await waitFor(() => hellos.length > 0, { timeoutMs: 10_000, what: "a hello published through pub-x" });
+    await waitFor(() => hellos.length > 0, { timeoutMs: 20_000, what: "a hello published through pub-x" });
     expect(hellos[0]).toContain(",mymaster,127.0.0.1,");
   } finally {
     sub.disconnect();
     await daemon.process.stop();
     await master.stop();
   }
-}, 40_000);
+}, 60_000);

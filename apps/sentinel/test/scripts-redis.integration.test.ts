@@ -143,7 +143,7 @@ describe("scripts next to redis-sentinel 7.0.15", () => {
         const reply = (await c.call("SENTINEL", "PENDING-SCRIPTS")) as unknown[][];
         return reply.filter((e) => e[3] === "running").length === 16 ? reply : undefined;
       },
-      { timeoutMs: 10_000, what: "16 running scripts in redis-sentinel" },
+      { timeoutMs: 20_000, what: "16 running scripts in redis-sentinel" },
     );
     expect(theirs.map(shape)).toEqual(ours.pending(5).map(flat).map(shape));
     expect(theirs.at(-1)).toEqual(["argv", [sleeper, "+set", payloads[17]], "flags", "scheduled", "pid", "0", "run-delay", "0", "retry-num", "0"]);
@@ -153,7 +153,7 @@ describe("scripts next to redis-sentinel 7.0.15", () => {
     expect(info).toContain(`sentinel_running_scripts:${counts.running}\r\n`);
     expect(info).toContain(`sentinel_scripts_queue_length:${counts.queueLength}\r\n`);
     expect(counts).toEqual({ running: 16, queueLength: 18 });
-  });
+  }, 40_000);
 
   it("-script-error and -script-timeout payloads, and the retry after a timeout, match our queue", async () => {
     const downPort = await freePort();
@@ -168,7 +168,7 @@ describe("scripts next to redis-sentinel 7.0.15", () => {
 
     // The +set event of this SET runs exit2.sh itself.
     await client.call("SENTINEL", "SET", "m2", "notification-script", exit2);
-    await waitFor(() => published.length >= 1, { timeoutMs: 5_000, what: "-script-error from redis-sentinel" });
+    await waitFor(() => published.length >= 1, { timeoutMs: 15_000, what: "-script-error from redis-sentinel" });
     const ours = new ScriptQueue({ maxRuntime: 300, retryDelay: 60_000 });
     const failing = ours.schedule(exit2, ["+set", "x"]).job.id;
     ours.due(0);
@@ -178,7 +178,7 @@ describe("scripts next to redis-sentinel 7.0.15", () => {
 
     // Now the sleeper: SIGKILLed after 300 ms, then waiting 60 s for its retry.
     await client.call("SENTINEL", "SET", "m2", "notification-script", sleeper);
-    await waitFor(() => published.length >= 2, { timeoutMs: 5_000, what: "-script-timeout from redis-sentinel" });
+    await waitFor(() => published.length >= 2, { timeoutMs: 15_000, what: "-script-timeout from redis-sentinel" });
     // The pid redis-sentinel reports is the one fed to our queue: the format is what is compared.
     const sleeperPid = published[1]?.split(" ").at(-1);
     const slow = ours.schedule(sleeper, ["+set", `master m2 127.0.0.1 ${downPort} notification-script ${sleeper}`]).job.id;
@@ -194,11 +194,11 @@ describe("scripts next to redis-sentinel 7.0.15", () => {
         const reply = (await c.call("SENTINEL", "PENDING-SCRIPTS")) as unknown[][];
         return reply.length === 1 && reply[0]?.[3] === "scheduled" ? reply[0] : undefined;
       },
-      { timeoutMs: 5_000, what: "the killed sleeper to wait for its retry" },
+      { timeoutMs: 15_000, what: "the killed sleeper to wait for its retry" },
     );
     const [mine] = ours.pending(1_310).map(flat);
     expect(theirs.filter((_, i) => i !== 7)).toEqual(mine?.filter((_, i) => i !== 7));
     expect(Number(theirs[7])).toBeGreaterThan(55_000);
     expect(Number(theirs[7])).toBeLessThanOrEqual(Number(mine?.[7]));
-  });
+  }, 60_000);
 });

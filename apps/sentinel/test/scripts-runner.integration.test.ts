@@ -76,7 +76,7 @@ describe("ScriptRunner with real scripts", () => {
     const { runner, events } = start();
     const args = ["+sdown", "master m 127.0.0.1 6379", "$HOME `x` ; 'q'"];
     runner.schedule(path, args);
-    await waitFor(idle(runner), { timeoutMs: 5_000, what: "the script to finish" });
+    await waitFor(idle(runner), { timeoutMs: 10_000, what: "the script to finish" });
     expect(runs(out)).toEqual([args]);
     expect(events.map((e) => [e.name, e.level])).toEqual([
       ["+script-child", "debug"],
@@ -95,7 +95,7 @@ describe("ScriptRunner with real scripts", () => {
     });
     const t0 = Date.now();
     runner.schedule(path, ["x"]);
-    await waitFor(idle(runner), { timeoutMs: 10_000, what: "the retries to end" });
+    await waitFor(idle(runner), { timeoutMs: 15_000, what: "the retries to end" });
     expect(runs(out)).toEqual([["x"], ["x"], ["x"]]);
     expect(afterFirstExit).toHaveLength(1);
     expect(afterFirstExit?.[0]).toMatchObject({ argv: [path, "x"], flags: "scheduled", pid: 0, timeField: "run-delay", retryNum: 1 });
@@ -113,7 +113,7 @@ describe("ScriptRunner with real scripts", () => {
     const { path, out } = script("fatal", "exit 2");
     const { runner, events } = start({ retryDelay: 10 });
     runner.schedule(path, ["y"]);
-    await waitFor(idle(runner), { timeoutMs: 5_000, what: "the script to finish" });
+    await waitFor(idle(runner), { timeoutMs: 10_000, what: "the script to finish" });
     expect(runs(out)).toEqual([["y"]]);
     expect(events.at(-1)).toEqual({ name: "-script-error", level: "warning", payload: `${path} 0 2` });
   });
@@ -122,7 +122,7 @@ describe("ScriptRunner with real scripts", () => {
     const { path, out } = script("slow", "exec sleep 30");
     const { runner, events } = start({ maxRuntime: 500, retryDelay: 50, maxRetry: 2 });
     runner.schedule(path, ["z"]);
-    await waitFor(idle(runner), { timeoutMs: 10_000, what: "both runs to be killed" });
+    await waitFor(idle(runner), { timeoutMs: 15_000, what: "both runs to be killed" });
     expect(runs(out)).toEqual([["z"], ["z"]]);
     const pids = events.filter((e) => e.name === "+script-child").map((e) => e.payload);
     expect(pids).toHaveLength(2);
@@ -142,7 +142,7 @@ describe("ScriptRunner with real scripts", () => {
     const path = make();
     const { runner, events } = start({ retryDelay: 10 });
     runner.schedule(path, []);
-    await waitFor(idle(runner), { timeoutMs: 5_000, what: "the job to leave" });
+    await waitFor(idle(runner), { timeoutMs: 10_000, what: "the job to leave" });
     expect(events).toEqual([{ name: "-script-error", level: "warning", payload: `${path} 0 2` }]);
   });
 
@@ -157,7 +157,7 @@ describe("ScriptRunner with real scripts", () => {
       atFirstStart ??= r.pending().map((p) => p.flags);
     });
     for (let i = 0; i < 5; i++) runner.schedule(path, [String(i)]);
-    await waitFor(idle(runner), { timeoutMs: 10_000, what: "all five to finish" });
+    await waitFor(idle(runner), { timeoutMs: 15_000, what: "all five to finish" });
     expect(atFirstStart).toEqual(["running", "running", "scheduled", "scheduled", "scheduled"]);
     expect(running).toHaveLength(5);
     expect(Math.max(...running)).toBe(2);
@@ -176,7 +176,7 @@ describe("ScriptRunner with real scripts", () => {
       },
     });
     runner.schedule(path, ["f"]);
-    await waitFor(idle(runner), { timeoutMs: 5_000, what: "the second attempt to finish" });
+    await waitFor(idle(runner), { timeoutMs: 10_000, what: "the second attempt to finish" });
     expect(events[0]).toEqual({ name: "-script-error", level: "warning", payload: `${path} 99 0` });
     expect(runs(out)).toEqual([["f"]]);
     expect(calls).toBe(2);
@@ -187,7 +187,7 @@ describe("ScriptRunner with real scripts", () => {
     const { runner, events } = start({ maxRunning: 1 });
     runner.schedule(path, ["1"]);
     runner.schedule(path, ["2"]);
-    await waitFor(() => runs(out).length === 1, { timeoutMs: 5_000, what: "the first script to run" });
+    await waitFor(() => runs(out).length === 1, { timeoutMs: 10_000, what: "the first script to run" });
     const pid = Number(events.find((e) => e.name === "+script-child")!.payload);
     await runner.stop();
     expect(pidAlive(pid)).toBe(false);
@@ -200,12 +200,12 @@ describe("ScriptRunner with real scripts", () => {
     const { path } = script("tuned", "exec sleep 30");
     const { runner, events } = start({ maxRetry: 1 });
     runner.schedule(path, []);
-    await waitFor(() => runner.counts().running === 1 && runner.pending()[0]?.pid, { timeoutMs: 5_000, what: "a child" });
+    await waitFor(() => runner.counts().running === 1 && runner.pending()[0]?.pid, { timeoutMs: 10_000, what: "a child" });
     runner.setTimings({ maxRuntime: 50 });
     expect(runner.timings.maxRuntime).toBe(50);
-    await waitFor(idle(runner), { timeoutMs: 5_000, what: "the kill" });
+    await waitFor(idle(runner), { timeoutMs: 10_000, what: "the kill" });
     expect(events.map((e) => e.name)).toContain("-script-timeout");
-  });
+  }, 30_000);
 
   it("a max runtime beyond setTimeout's range does not make the timer spin", async () => {
     const { path } = script("long", "exec sleep 30");
@@ -218,7 +218,7 @@ describe("ScriptRunner with real scripts", () => {
       },
     });
     runner.schedule(path, []);
-    await waitFor(() => events.some((e) => e.name === "+script-child"), { timeoutMs: 5_000, what: "a child" });
+    await waitFor(() => events.some((e) => e.name === "+script-child"), { timeoutMs: 10_000, what: "a child" });
     const before = clockReads;
     await new Promise((r) => setTimeout(r, 300));
     expect(clockReads - before).toBeLessThan(5);
