@@ -6,8 +6,11 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   LinkClosedError,
   LinkReplyError,
+  LinkRenameError,
   linkClientName,
+  linkCommandNames,
   type InstanceLink,
+  type LinkCommandNames,
   type LinkEvent,
   type LinkOptions,
   type LinkReply,
@@ -60,6 +63,8 @@ function boundConnector(
 interface Connection {
   // Undefined until ioredis is loaded.
   client: Redis | undefined;
+  // Its own commands' names (rename-command), resolved when it is opened.
+  readonly names: LinkCommandNames;
   ready: Promise<void>;
   open: boolean;
 }
@@ -71,7 +76,9 @@ function disconnectClient(connection: Connection): void {
 /**
  * {@link InstanceLink} on ioredis: one ioredis client per connection, with ioredis's own
  * retries, offline queue and resubscription turned off so that reconnect policy stays in
- * the health state, speaking RESP2 like Redis Sentinel.
+ * the health state, speaking RESP2 like Redis Sentinel. AUTH and `CLIENT SETNAME` are sent
+ * by the link, not through ioredis's `password`/`connectionName`, so that they follow
+ * {@link LinkOptions.mapCommand}; a renamed `SUBSCRIBE` is refused ({@link LinkRenameError}).
  */
 export class IoredisLink implements InstanceLink {
   readonly #options: LinkOptions;
@@ -93,8 +100,8 @@ export class IoredisLink implements InstanceLink {
     return this.#pending;
   }
 
-  #redisOptions(lib: Ioredis, kind: ConnectionKind): RedisOptions {
-    const { host, port, tls, bindSourceAddr, sentinelId, authUser, authPass } = this.#options;
+  #redisOptions(lib: Ioredis): RedisOptions {
+    const { host, port, tls, bindSourceAddr } = this.#options;
     const timeout = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return {
       host,
@@ -110,10 +117,7 @@ export class IoredisLink implements InstanceLink {
       reconnectOnError: () => false,
       disableClientInfo: true,
       connectTimeout: timeout,
-      ...(authPass !== undefined ? { password: authPass } : {}),
-      ...(authPass !== undefined && authUser !== undefined ? { username: authUser } : {}),
       ...(tls !== undefined ? { tls } : {}),
-      ...(sentinelId !== undefined ? { connectionName: linkClientName(sentinelId, kind) } : {}),
       ...(bindSourceAddr !== undefined ? { Connector: boundConnector(lib, host, port, bindSourceAddr, tls) } : {}),
     };
   }
@@ -122,20 +126,23 @@ export class IoredisLink implements InstanceLink {
   connect(kind: ConnectionKind): Promise<void> {
     return this.#connections.open(
       kind,
-      () => ({ client: undefined, ready: Promise.resolve(), open: false }),
+      () => ({ client: undefined, names: linkCommandNames(this.#options.mapCommand), ready: Promise.resolve(), open: false }),
       (connection, timed) => this.#establish(kind, connection, timed),
     );
   }
 
   async #establish(kind: ConnectionKind, connection: Connection, timed: TimedStep): Promise<void> {
+    const { names } = connection;
+    if (kind === "pubsub" && names.subscribe.toUpperCase() !== "SUBSCRIBE") throw new LinkRenameError("SUBSCRIBE", names.subscribe);
     // Loading ioredis is not part of the connect timeout: only the first connect pays it.
     const lib = await loadIoredis();
     if (this.#connections.current(kind) !== connection) throw new Error("closed while connecting");
-    const client = new lib.Redis(this.#redisOptions(lib, kind));
+    const client = new lib.Redis(this.#redisOptions(lib));
     connection.client = client;
     // Failures surface as a rejected connect() or a "closed" event, never as "error".
     client.on("error", () => undefined);
-    await timed(client.connect());
+    // One timed step: the timeout covers the whole handshake.
+    await timed(this.#handshake(client, kind, names));
     client.once("close", () => {
       if (this.#connections.lost(kind, connection)) this.#listeners.emit({ type: "closed", connection: kind, error: undefined });
     });
@@ -145,6 +152,23 @@ export class IoredisLink implements InstanceLink {
       });
       for (const channel of this.#channels) await this.#subscribeOn(client, channel);
     }
+  }
+
+  async #handshake(client: Redis, kind: ConnectionKind, names: LinkCommandNames): Promise<void> {
+    await client.connect();
+    const { authPass, authUser, sentinelId } = this.#options;
+    // Pipelined, as hiredis sends them: ioredis writes both before either reply.
+    const steps: Promise<unknown>[] = [];
+    if (authPass !== undefined) steps.push(authUser === undefined ? client.call(names.auth, authPass) : client.call(names.auth, authUser, authPass));
+    if (sentinelId !== undefined) {
+      // Redis discards this reply (sentinelDiscardReplyCallback): an instance without CLIENT
+      // is monitored all the same, its connections unnamed.
+      const named = client.call(names.client, "SETNAME", linkClientName(sentinelId, kind));
+      steps.push(named.catch((error: unknown) => {
+        if (!(error instanceof Error && error.name === "ReplyError")) throw error;
+      }));
+    }
+    await Promise.all(steps);
   }
 
   async #subscribeOn(client: Redis, channel: string): Promise<void> {
@@ -183,7 +207,8 @@ export class IoredisLink implements InstanceLink {
 
   /** {@inheritDoc InstanceLink.publish} */
   async publish(channel: string, message: string): Promise<number> {
-    return Number(await this.command(["PUBLISH", channel, message]));
+    const name = this.#connections.current("cmd")?.names.publish ?? "PUBLISH";
+    return Number(await this.command([name, channel, message]));
   }
 
   /** {@inheritDoc InstanceLink.subscribe} */

@@ -95,6 +95,44 @@ export interface LinkOptions {
   readonly connectTimeoutMs?: number;
   /** `bind-source-addr`: the local address to connect from. */
   readonly bindSourceAddr?: string;
+  /**
+   * `sentinel rename-command` for what the link sends on its own: given a command name as
+   * Redis Sentinel spells it (`AUTH`, `CLIENT`, `SUBSCRIBE`, `PUBLISH`), returns the name
+   * the instance knows it by, as `sentinelInstanceMapCommand` does (a master's table, also
+   * used for its replicas). The names are looked up once per connection, when it is opened,
+   * never per command: a table changed later (`SENTINEL SET ... rename-command`) applies from
+   * the next connection, as in Redis. Commands given to {@link InstanceLink.command} are sent
+   * as they are: renaming them is the caller's job. Unset: every name as is. Build one from a
+   * table with {@link commandRenamer}.
+   */
+  readonly mapCommand?: (command: string) => string;
+}
+
+/**
+ * A {@link LinkOptions.mapCommand} for a fixed `rename-command` table: original names
+ * (compared case-insensitively, like Redis's table) to the names to send.
+ */
+export function commandRenamer(renamed: Readonly<Record<string, string>>): (command: string) => string {
+  const byName = new Map(Object.entries(renamed).map(([original, name]) => [original.toLowerCase(), name]));
+  return (command) => byName.get(command.toLowerCase()) ?? command;
+}
+
+/** The names one connection sends its own commands under, resolved when it is opened. */
+export interface LinkCommandNames {
+  /** `AUTH`, or its new name. */
+  readonly auth: string;
+  /** `CLIENT` (for `CLIENT SETNAME`), or its new name. */
+  readonly client: string;
+  /** `SUBSCRIBE`, or its new name. */
+  readonly subscribe: string;
+  /** `PUBLISH`, or its new name. */
+  readonly publish: string;
+}
+
+/** Resolves a link's own command names through {@link LinkOptions.mapCommand}. */
+export function linkCommandNames(mapCommand: ((command: string) => string) | undefined): LinkCommandNames {
+  const map = mapCommand ?? ((command: string) => command);
+  return { auth: map("AUTH"), client: map("CLIENT"), subscribe: map("SUBSCRIBE"), publish: map("PUBLISH") };
 }
 
 /** The default {@link LinkOptions.connectTimeoutMs}. */
@@ -119,6 +157,28 @@ export class LinkConnectError extends Error {
     super(`cannot open the ${connection} connection to ${address}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.address = address;
     this.connection = connection;
+  }
+}
+
+/**
+ * `IoredisLink` was asked to send `SUBSCRIBE` under another name: ioredis only enters
+ * its subscriber mode (where messages are told apart from replies) for the command named
+ * `SUBSCRIBE`. The pub/sub connection fails with this as its cause; `RespLink` sends
+ * renamed commands of every kind.
+ */
+export class LinkRenameError extends Error {
+  /** Always `LinkRenameError`. */
+  override readonly name = "LinkRenameError";
+  /** The command as Redis Sentinel spells it (`SUBSCRIBE`). */
+  readonly command: string;
+  /** The name it was renamed to. */
+  readonly renamed: string;
+
+  /** Builds the error. */
+  constructor(command: string, renamed: string) {
+    super(`IoredisLink cannot send ${command} renamed to ${renamed}: ioredis enters subscriber mode only on ${command}; use RespLink`);
+    this.command = command;
+    this.renamed = renamed;
   }
 }
 

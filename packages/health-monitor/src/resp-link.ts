@@ -6,7 +6,9 @@ import {
   LinkClosedError,
   LinkReplyError,
   linkClientName,
+  linkCommandNames,
   type InstanceLink,
+  type LinkCommandNames,
   type LinkEvent,
   type LinkOptions,
   type LinkReply,
@@ -33,6 +35,8 @@ interface SubscribeWaiter {
 interface Connection {
   readonly kind: ConnectionKind;
   readonly socket: Socket | TLSSocket;
+  // Its own commands' names (rename-command), resolved when it is opened.
+  readonly names: LinkCommandNames;
   readonly waiters: Waiter[];
   readonly subscribing: Map<string, SubscribeWaiter[]>;
   readonly subscribed: Set<string>;
@@ -157,6 +161,7 @@ export class RespLink implements InstanceLink {
     const connection: Connection = {
       kind,
       socket,
+      names: linkCommandNames(this.#options.mapCommand),
       waiters: [],
       subscribing: new Map(),
       subscribed: new Set(),
@@ -190,13 +195,19 @@ export class RespLink implements InstanceLink {
       socket.once("close", () => reject(connection.error ?? new Error("connection closed")));
     });
     const { authPass, authUser, sentinelId } = this.#options;
+    const { auth, client } = connection.names;
     // Pipelined, as hiredis sends them: the replies come back in order.
-    const handshake: Promise<LinkReply>[] = [];
+    const handshake: Promise<unknown>[] = [];
     if (authPass !== undefined) {
-      handshake.push(this.#send(connection, authUser === undefined ? ["AUTH", authPass] : ["AUTH", authUser, authPass], false));
+      handshake.push(this.#send(connection, authUser === undefined ? [auth, authPass] : [auth, authUser, authPass], false));
     }
     if (sentinelId !== undefined) {
-      handshake.push(this.#send(connection, ["CLIENT", "SETNAME", linkClientName(sentinelId, connection.kind)], false));
+      // Redis discards this reply (sentinelDiscardReplyCallback): an instance without CLIENT
+      // (`rename-command CLIENT ""`) is monitored all the same, its connections unnamed.
+      const named = this.#send(connection, [client, "SETNAME", linkClientName(sentinelId, connection.kind)], false);
+      handshake.push(named.catch((error: unknown) => {
+        if (!(error instanceof LinkReplyError)) throw error;
+      }));
     }
     await Promise.all(handshake);
     if (connection.kind === "pubsub") {
@@ -225,6 +236,7 @@ export class RespLink implements InstanceLink {
       }
     }
     const waiter = connection.waiters.shift();
+    if (waiter === undefined && value.kind === "error" && this.#failSubscribe(connection, value.value)) return;
     const reply = linkReply(value);
     if (reply instanceof Error && !(reply instanceof LinkReplyError)) {
       // Not Redis speaking RESP2: nothing after this can be trusted.
@@ -233,6 +245,19 @@ export class RespLink implements InstanceLink {
       return;
     }
     if (waiter !== undefined) this.#settle(waiter, reply);
+  }
+
+  // An error no handshake command waits for answers the oldest SUBSCRIBE (a wrong name, a
+  // missing permission): its waiter fails now rather than at the connect timeout.
+  #failSubscribe(connection: Connection, reply: string): boolean {
+    for (const [channel, waiters] of connection.subscribing) {
+      const waiter = waiters.shift();
+      if (waiters.length === 0) connection.subscribing.delete(channel);
+      if (waiter === undefined) continue;
+      waiter.reject(new LinkReplyError(reply));
+      return true;
+    }
+    return false;
   }
 
   #settle(waiter: Waiter, reply: LinkReply | Error): void {
@@ -256,7 +281,7 @@ export class RespLink implements InstanceLink {
       const waiters = connection.subscribing.get(channel);
       if (waiters === undefined) connection.subscribing.set(channel, [{ resolve, reject }]);
       else waiters.push({ resolve, reject });
-      connection.socket.write(encodeCommand(["SUBSCRIBE", channel]));
+      connection.socket.write(encodeCommand([connection.names.subscribe, channel]));
     });
   }
 
@@ -287,7 +312,8 @@ export class RespLink implements InstanceLink {
 
   /** {@inheritDoc InstanceLink.publish} */
   async publish(channel: string, message: string): Promise<number> {
-    return Number(await this.command(["PUBLISH", channel, message]));
+    const name = this.#connections.current("cmd")?.names.publish ?? "PUBLISH";
+    return Number(await this.command([name, channel, message]));
   }
 
   /** {@inheritDoc InstanceLink.subscribe} */
