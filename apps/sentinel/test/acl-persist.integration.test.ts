@@ -6,7 +6,7 @@
 // Debian's redis-sentinel writes for the same commands, which a restart loads back.
 import { readFileSync } from "node:fs";
 import { connect as netConnect } from "node:net";
-import { freePort, startRedisSentinel, type RedisSentinel } from "@sentinel-kit/testkit";
+import { freePort, startRedisSentinel, waitFor, type RedisSentinel } from "@sentinel-kit/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readConf, restartDaemon, startDaemon, type Daemon } from "./harness/processes.js";
@@ -77,14 +77,15 @@ it("ACL SETUSER taking a channel away disconnects the user's subscribers to it (
   const admin = await connect(daemon.port);
   expect(await admin.call("ACL", "SETUSER", "carol", "on", ">pw", "+@all", "resetchannels", "&news", "&__sentinel__:hello")).toBe("OK");
   const subscriber = await connect(daemon.port, { username: "carol", password: "pw" });
-  const closed = new Promise<void>((resolve) => subscriber.once("close", () => resolve()));
+  let closed = false;
+  subscriber.once("close", () => (closed = true));
   await subscriber.subscribe("news");
   const other = await connect(daemon.port, { username: "carol", password: "pw" });
   await other.subscribe("__sentinel__:hello");
   // Still allowed: nobody is dropped.
   expect(await admin.call("ACL", "SETUSER", "carol", "&more")).toBe("OK");
   expect(await admin.call("ACL", "SETUSER", "carol", "resetchannels", "&__sentinel__:hello")).toBe("OK");
-  await closed;
+  await waitFor(() => closed, { timeoutMs: 10_000, what: "carol's subscriber to news to be disconnected" });
   expect(other.status).toBe("ready");
   expect(await admin.call("ACL", "DELUSER", "carol")).toBe(1);
 });
