@@ -53,6 +53,16 @@ describe("the invariant checker", () => {
     expect(c.violations[0]!.message).toBe("a and c both elected leader of m in epoch 3");
   });
 
+  it("lets a forced failover (SENTINEL FAILOVER) lead without votes, not share its epoch with another leader", () => {
+    const c = new InvariantChecker();
+    c.elected(1, "m", 1, "a", 3, 2, true);
+    expect(c.violations).toEqual([]);
+    expect(c.leaders).toEqual([{ master: "m", epoch: 1, leader: "a", votes: 0, needed: 0, forced: true }]);
+    c.elected(2, "m", 1, "b", 3, 2, true);
+    c.elected(3, "m", 2, "b", 3, 2);
+    expect(c.violations.map((v) => v.kind)).toEqual(["two-leaders", "leader-without-majority"]);
+  });
+
   it("accepts a sentinel restarted with a lower in-memory epoch than it had, if it never announced it", () => {
     const c = new InvariantChecker();
     c.persisted("a", 2);

@@ -30,8 +30,10 @@ export interface LeaderRecord {
   readonly leader: string;
   /** Votes for it in that epoch in every sentinel's record, when it won. */
   readonly votes: number;
-  /** Votes it needed by its own count of voters: max(quorum, voters/2+1). */
+  /** Votes it needed by its own count of voters: max(quorum, voters/2+1); 0 when forced. */
   readonly needed: number;
+  /** `SENTINEL FAILOVER`: the sentinel leads without asking for votes, as Redis does. */
+  readonly forced: boolean;
 }
 
 /**
@@ -75,12 +77,17 @@ export class InvariantChecker {
     this.#tally.set(round, tally);
   }
 
-  /** Records `+elected-leader` by `leader`, who counted `voters` sentinels with quorum `quorum`. */
-  elected(at: number, master: string, epoch: number, leader: string, voters: number, quorum: number): void {
+  /**
+   * Records `+elected-leader` by `leader`, who counted `voters` sentinels with quorum
+   * `quorum`. A `forced` failover (`SENTINEL FAILOVER`) needs no votes: Redis's
+   * sentinelFailoverWaitStart goes on with SRI_FORCE_FAILOVER without being elected; it
+   * still may not share its epoch with another leader.
+   */
+  elected(at: number, master: string, epoch: number, leader: string, voters: number, quorum: number, forced = false): void {
     const round = `${master}|${epoch}`;
     const votes = this.#tally.get(round)?.get(leader) ?? 0;
-    const needed = Math.max(quorum, Math.floor(voters / 2) + 1);
-    this.leaders.push({ master, epoch, leader, votes, needed });
+    const needed = forced ? 0 : Math.max(quorum, Math.floor(voters / 2) + 1);
+    this.leaders.push({ master, epoch, leader, votes, needed, forced });
     const other = this.#leaderOf.get(round);
     if (other !== undefined && other !== leader) {
       this.#add("two-leaders", at, `${short(other)} and ${short(leader)} both elected leader of ${master} in epoch ${epoch}`);

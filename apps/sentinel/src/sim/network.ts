@@ -13,7 +13,7 @@ export interface LinkFault {
 
 /** Base one-way delay of every link, ms. */
 const BASE_DELAY_MS = 1;
-/** Random extra delay of every message, 0 to this, ms. */
+/** Default random extra delay of every message, 0 to this, ms. */
 const JITTER_MS = 2;
 /** Retransmission timeout added per lost segment, ms (Linux's minimum RTO). */
 const RTO_MS = 200;
@@ -29,6 +29,13 @@ export class SimNetwork {
   readonly #faults = new Map<string, LinkFault>();
   readonly #last = new Map<string, number>();
   readonly #random: Prng;
+  /**
+   * Random extra delay of every message, 0 to this many ms (2 by default). Raising it
+   * shuffles the order in which messages from different senders arrive (votes, hellos,
+   * replies), while each direction stays FIFO; the draw count per message does not change,
+   * so a seed's other draws stay where they were.
+   */
+  jitterMs = JITTER_MS;
 
   /** Uses `random` for jitter and loss. */
   constructor(random: Prng) {
@@ -53,7 +60,7 @@ export class SimNetwork {
     if (!this.passes(from, to)) return null;
     const key = `${from}>${to}`;
     const fault = this.#faults.get(key);
-    let delay = BASE_DELAY_MS + this.#random.int(JITTER_MS + 1) + (fault?.delayMs ?? 0);
+    let delay = BASE_DELAY_MS + this.#random.int(this.jitterMs + 1) + (fault?.delayMs ?? 0);
     if (fault !== undefined && fault.loss > 0) {
       for (let tries = 0; tries < 5 && this.#random.chance(fault.loss); tries++) delay += RTO_MS << tries;
     }

@@ -506,7 +506,7 @@ export class SimWorld {
       const election = core.election.masters.get(master);
       const epoch = election?.failover?.epoch ?? core.currentEpoch;
       const voters = core.gossip.sentinelsOf(master).length + 1;
-      this.checker.elected(this.now, master, epoch, s.myid, voters, election?.quorum ?? 1);
+      this.checker.elected(this.now, master, epoch, s.myid, voters, election?.quorum ?? 1, election?.failover?.forced === true);
     }
     if (name === this.crashOnEvent) {
       this.crashOnEvent = null;
