@@ -3,7 +3,7 @@ import { accessSync, constants } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { createServer as createTlsServer, type ConnectionOptions, type Server as TlsServer } from "node:tls";
-import type { FastConfirmationOptions } from "@sentinel-kit/failover-planner";
+import { mapCommand, type FastConfirmationOptions } from "@sentinel-kit/failover-planner";
 import { FileConfigStore, SentinelConfigFile, strerror, writeFileAtomic, type ConfigStore, type SentinelConfig } from "@sentinel-kit/config-store";
 import { helloPayload, isIpLiteral } from "@sentinel-kit/gossip";
 import { LinkReplyError, RespLink, type InstanceLink, type LinkOptions, type SentinelTimings } from "@sentinel-kit/health-monitor";
@@ -660,6 +660,7 @@ export class SentinelDaemon {
       ...(this.#linkTls !== undefined ? { tls: this.#linkTls } : {}),
       ...(effect.authPass !== undefined ? { authPass: effect.authPass } : {}),
       ...(effect.authUser !== undefined ? { authUser: effect.authUser } : {}),
+      ...this.#linkRenames(effect),
     });
     const id = effect.link;
     const unlisten = link.onEvent((event) => {
@@ -670,6 +671,27 @@ export class SentinelDaemon {
     });
     this.#links.set(id, { link, host: effect.address.host, unlisten });
     if (effect.kind === "instance") link.subscribe(HELLO_CHANNEL).catch(() => undefined);
+  }
+
+  /**
+   * `sentinelInstanceMapCommand` for the link's own AUTH, CLIENT SETNAME and SUBSCRIBE: a
+   * master's `rename-command` table serves it and its replicas. It is read when each
+   * connection opens, so `SENTINEL SET ... rename-command` applies from the next one, as in
+   * Redis. Peer sentinel links use no table: see the README (rename-command).
+   */
+  #linkRenames(effect: Extract<CoreEffect, { type: "create-link" }>): Pick<LinkOptions, "mapCommand"> {
+    if (effect.kind !== "instance") return {};
+    // The core creates a link after the entry it serves, and a link serves one master for good.
+    const owner = [...this.#core.masters].find(
+      ([, entry]) => entry.master.link === effect.link || [...entry.replicas.values()].some((r) => r.link === effect.link),
+    )?.[0];
+    if (owner === undefined) return {};
+    return {
+      mapCommand: (command) => {
+        const renamed = this.#core.masters.get(owner)?.config.renamedCommands ?? [];
+        return mapCommand(Object.fromEntries(renamed.map((r) => [r.command, r.renamed])), command);
+      },
+    };
   }
 
   #send(effect: Extract<CoreEffect, { type: "send" }>): void {
