@@ -7,7 +7,7 @@ import {
   type HealthInput,
   type HealthSnapshot,
 } from "./health-state.js";
-import { LinkReplyError, type InstanceLink, type LinkOptions, type LinkReply } from "./link.js";
+import { LinkReplyError, commandRenamer, type InstanceLink, type LinkOptions, type LinkReply } from "./link.js";
 import { RespLink } from "./resp-link.js";
 import { DEFAULT_SEND_GRANULARITY_MS } from "./send-grid.js";
 import { DEFAULT_DOWN_AFTER_MS, type SentinelTimings } from "./timings.js";
@@ -63,6 +63,13 @@ export interface HealthMonitorOptions {
   /** Bound on opening a connection, ms. */
   readonly connectTimeoutMs?: number;
   /**
+   * `sentinel rename-command` for the master and its replicas: original command names
+   * (compared case-insensitively) to the names to send. It applies to the monitor's PING,
+   * INFO and SCRIPT KILL and, through {@link LinkOptions.mapCommand}, to the links' AUTH,
+   * CLIENT SETNAME, SUBSCRIBE and PUBLISH. None by default.
+   */
+  readonly renamedCommands?: Readonly<Record<string, string>>;
+  /**
    * Grid, ms, to which PING, INFO and reconnect times are rounded up, so that many
    * monitors in one process wake together (see `alignSendTime`); SDOWN deadlines stay
    * exact. {@link DEFAULT_SEND_GRANULARITY_MS} (Redis's 10 Hz tick) by default; 0 sends
@@ -112,6 +119,11 @@ function pingReplyOf(value: LinkReply): HealthInput {
 export class HealthMonitor {
   readonly #options: HealthMonitorOptions;
   readonly #clock: MonitorClock;
+  // rename-command, resolved once: PING and INFO go out every second per instance.
+  readonly #mapCommand: ((command: string) => string) | undefined;
+  readonly #ping: readonly string[];
+  readonly #info: readonly string[];
+  readonly #scriptKill: readonly string[];
   readonly #entries = new Map<string, Entry>();
   readonly #listeners = new Set<(event: SentinelEvent) => void>();
   #timer: unknown;
@@ -122,6 +134,11 @@ export class HealthMonitor {
   constructor(options: HealthMonitorOptions) {
     this.#options = options;
     this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#mapCommand = options.renamedCommands === undefined ? undefined : commandRenamer(options.renamedCommands);
+    const map = this.#mapCommand ?? ((command: string) => command);
+    this.#ping = [map("PING")];
+    this.#info = [map("INFO")];
+    this.#scriptKill = [map("SCRIPT"), "KILL"];
   }
 
   /**
@@ -189,6 +206,7 @@ export class HealthMonitor {
       ...(options.tls !== undefined ? { tls: options.tls } : {}),
       ...(options.bindSourceAddr !== undefined ? { bindSourceAddr: options.bindSourceAddr } : {}),
       ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      ...(this.#mapCommand !== undefined ? { mapCommand: this.#mapCommand } : {}),
     });
     const health = new InstanceHealth(
       {
@@ -261,7 +279,7 @@ export class HealthMonitor {
   #send(entry: Entry, command: "PING" | "INFO" | "SCRIPT KILL"): void {
     const { link } = entry;
     if (command === "PING") {
-      link.command(["PING"]).then(
+      link.command(this.#ping).then(
         (value) => this.#feed(entry, pingReplyOf(value)),
         (error: unknown) => {
           // No reply at all (connection gone) is not a reply: Redis's callback never runs.
@@ -271,7 +289,7 @@ export class HealthMonitor {
         },
       );
     } else if (command === "INFO") {
-      link.command(["INFO"]).then(
+      link.command(this.#info).then(
         (value) => {
           const info = typeof value === "string" ? value : Buffer.isBuffer(value) ? value.toString() : undefined;
           this.#feed(entry, { type: "info-reply", info });
@@ -281,7 +299,7 @@ export class HealthMonitor {
         },
       );
     } else {
-      link.command(["SCRIPT", "KILL"]).catch(() => undefined);
+      link.command(this.#scriptKill).catch(() => undefined);
     }
   }
 

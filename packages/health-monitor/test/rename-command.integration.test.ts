@@ -2,10 +2,11 @@
 // (sentinelSendAuthIfNeeded), CLIENT SETNAME (sentinelSetClientName) and the hello SUBSCRIBE
 // (sentinelReconnectInstance) through sentinelInstanceMapCommand, and discards the SETNAME
 // reply (sentinelDiscardReplyCallback), so an instance without CLIENT is still monitored.
-import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
+import { freePort, startProcess, startRedis, waitFor, type ManagedProcess, type RedisServer } from "@sentinel-kit/testkit";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  HealthMonitor,
   IoredisLink,
   LinkConnectError,
   LinkRenameError,
@@ -24,7 +25,7 @@ const CHANNEL = "__sentinel__:hello";
 const RENAMED = commandRenamer({ auth: "auth-x", Client: "client-x", SUBSCRIBE: "sub-x", publish: "pub-x" });
 
 /** A plain client that speaks the renamed AUTH and CLIENT itself. */
-async function admin(server: RedisServer, auth: string | undefined): Promise<Redis> {
+async function admin(server: { host: string; port: number }, auth: string | undefined): Promise<Redis> {
   const client = new Redis({
     host: server.host,
     port: server.port,
@@ -156,5 +157,71 @@ describe.each([
     await link.connect("pubsub");
     await waitFor(() => events.some((e) => e.type === "subscribed"), { timeoutMs: 5000, what: "the hello subscription" });
     expect(await link.publish(CHANNEL, "hello-3")).toBe(1);
+  });
+});
+
+describe("HealthMonitor with renamedCommands", () => {
+  let server: ManagedProcess;
+
+  beforeAll(async () => {
+    // startRedis waits for a plain PING: this server knows it as ping-x only.
+    const port = await freePort();
+    server = await startProcess({
+      command: "redis-server",
+      name: "redis-server",
+      port,
+      args: [
+        "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "--requirepass", "pw",
+        ...["AUTH", "CLIENT", "SUBSCRIBE", "PUBLISH", "PING", "INFO"].flatMap((c) => ["--rename-command", c, `${c.toLowerCase()}-x`]),
+      ],
+      ready: async (p) => {
+        const client = await admin(p, "pw").catch(() => undefined);
+        try {
+          return client !== undefined && (await client.call("ping-x")) === "PONG";
+        } catch {
+          return false;
+        } finally {
+          client?.disconnect();
+        }
+      },
+      readyWhat: "to answer ping-x",
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it("sends PING and INFO renamed, and passes the table to its links", async () => {
+    const monitor = new HealthMonitor({
+      master: { name: "mymaster", host: server.host, port: server.port },
+      sentinelId: SENTINEL_ID,
+      authPass: "pw",
+      downAfterMs: 5000,
+      renamedCommands: { auth: "auth-x", client: "client-x", subscribe: "subscribe-x", publish: "publish-x", ping: "ping-x", info: "info-x" },
+    });
+    monitor.start();
+    try {
+      const master = await waitFor(
+        () => {
+          const health = monitor.instances()[0]?.health;
+          // A valid PING reply clears the pending PING (actPingTime), an error reply does not.
+          const answered = health?.lastPingTime !== undefined && health.actPingTime === undefined;
+          return answered && health.infoRefresh !== undefined ? health : undefined;
+        },
+        { timeoutMs: 5000, what: "a PONG and an INFO reply through ping-x and info-x" },
+      );
+      expect(master.roleReported).toBe("master");
+      expect(master.sdown).toBe(false);
+      const watcher = await admin(server, "pw");
+      try {
+        const list = String(await watcher.call("client-x", "LIST"));
+        expect(list).toMatch(/name=sentinel-fedcba98-cmd /);
+      } finally {
+        watcher.disconnect();
+      }
+    } finally {
+      monitor.stop();
+    }
   });
 });
