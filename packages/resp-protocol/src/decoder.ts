@@ -1,4 +1,5 @@
-import { Slab, bufferView, copyInto } from "./buffer-view.js";
+import { bufferView } from "./buffer-view.js";
+import { ChunkInput } from "./chunk-input.js";
 import { RespProtocolError, type RespProtocolErrorReason } from "./errors.js";
 import { resolveLimits, type RespLimits } from "./limits.js";
 import type { RespValue } from "./values.js";
@@ -30,6 +31,8 @@ const CR = 13;
 const LF = 10;
 /** readLength's answer when the header line is not complete yet. */
 const NEED_MORE = -2;
+/** The only kind of line {@link RespDecoder} waits for: every reply line ends at its CR. */
+const LINE = 1;
 
 // Replies are immutable, so the most frequent ones are shared rather than allocated.
 const OK: RespValue = { kind: "simple", value: "OK" };
@@ -98,26 +101,12 @@ function pairs(items: RespValue[], end: number): Array<readonly [RespValue, Resp
  * copied once into a buffer of its announced size. Bulk strings that arrive within one
  * chunk are views of that chunk (no copy), so a fed chunk must not be modified afterwards.
  */
-export class RespDecoder {
+export class RespDecoder extends ChunkInput {
   private readonly onReply: (value: RespValue) => void;
   private readonly maxBulk: number;
   private readonly maxCount: number;
   private readonly maxLine: number;
   private readonly maxDepth: number;
-
-  /** Unparsed input; `pos` is where the next element starts. */
-  private buf: Buffer | null = null;
-  /** `buf.buffer` and `buf.byteOffset`, read once per chunk for {@link bufferView}. */
-  private memory: ArrayBufferLike = new ArrayBuffer(0);
-  private memoryOffset = 0;
-  private pos = 0;
-  /** Stream offset of `buf[0]`, for error offsets. */
-  private offsetBase = 0;
-  /** True while `buf[pos..]` is a line waiting for its CRLF. */
-  private lineWait = false;
-  /** Chunks received while waiting for a line end, not yet joined to `buf`. */
-  private waiting: Buffer[] = [];
-  private waitingBytes = 0;
 
   /** Unfinished aggregates, outermost first. */
   private stack: Frame[] = [];
@@ -126,18 +115,17 @@ export class RespDecoder {
   /** Aggregates opened by the current recursive descent (not yet on the stack). */
   private nesting = 0;
 
-  /** A bulk payload (plus CRLF) spanning chunks, filled as they arrive. */
-  private target: Buffer | null = null;
-  private targetFilled = 0;
+  /** Type byte and stream offset of the bulk element the target is filling. */
   private targetType = 0;
   private targetOffset = 0;
-  private readonly slab = new Slab();
 
   private failure: RespProtocolError | null = null;
 
   /** @param options - Reply callback and limit overrides. */
   constructor(options: RespDecoderOptions) {
     const limits = resolveLimits(options.limits);
+    // The type byte does not count towards the line length.
+    super(limits.maxInlineLength + 1);
     this.onReply = options.onReply;
     this.maxBulk = limits.maxBulkLength;
     this.maxCount = limits.maxMultibulkLength;
@@ -147,30 +135,16 @@ export class RespDecoder {
 
   /** Bytes received and not yet delivered as part of a reply: the unfinished element. */
   get bufferedBytes(): number {
-    const rest = this.buf === null ? 0 : this.buf.length - this.pos;
-    return rest + this.waitingBytes + (this.target === null ? 0 : this.targetFilled);
+    return this.inputBytes;
   }
 
   /** Forgets all buffered input and any earlier protocol error. */
   reset(): void {
-    this.buf = null;
-    this.pos = 0;
-    this.offsetBase = 0;
-    this.lineWait = false;
-    this.waiting = [];
-    this.waitingBytes = 0;
+    this.resetInput();
     this.stack = [];
     this.unwound = [];
     this.nesting = 0;
-    this.target = null;
-    this.targetFilled = 0;
     this.failure = null;
-  }
-
-  private use(buf: Buffer): void {
-    this.buf = buf;
-    this.memory = buf.buffer;
-    this.memoryOffset = buf.byteOffset;
   }
 
   /**
@@ -180,52 +154,16 @@ export class RespDecoder {
   feed(chunk: Buffer): void {
     if (this.failure !== null) throw this.failure;
     if (chunk.length === 0) return;
-    if (this.target !== null) {
-      if (!this.fillTarget(chunk)) return;
-    } else if (this.buf === null) {
-      this.use(chunk);
-      this.pos = 0;
-    } else if (this.lineWait && !this.lineMayEnd(chunk)) {
-      this.waiting.push(chunk);
-      this.waitingBytes += chunk.length;
-      // The type byte does not count towards the line length.
-      if (this.buf.length - this.pos + this.waitingBytes - 1 > this.maxLine) {
-        throw this.fail("too-long-line", "too big reply line", this.offsetBase + this.pos);
-      }
-      return;
-    } else {
-      const parts = [this.buf.subarray(this.pos), ...this.waiting, chunk];
-      this.offsetBase += this.pos;
-      this.use(Buffer.concat(parts));
-      this.pos = 0;
-      this.waiting = [];
-      this.waitingBytes = 0;
-    }
-    this.lineWait = false;
-    this.run();
+    if (this.take(chunk)) this.run();
   }
 
-  /** Whether `chunk` can complete the line waiting in `buf[pos..]` and `waiting`. */
-  private lineMayEnd(chunk: Buffer): boolean {
-    const last = this.waiting.length > 0 ? this.waiting[this.waiting.length - 1]! : this.buf!;
-    return last[last.length - 1] === CR || chunk.indexOf(CR) !== -1;
+  /** @inheritDoc @internal */
+  protected override lineTooLong(_wait: number, start: number): RespProtocolError {
+    return this.fail("too-long-line", "too big reply line", this.offsetBase + start);
   }
 
-  /** Copies into the pending bulk payload; true when it completed and `buf` holds the rest. */
-  private fillTarget(chunk: Buffer): boolean {
-    const target = this.target!;
-    const need = target.length - this.targetFilled;
-    if (chunk.length < need) {
-      copyInto(target, this.targetFilled, chunk.buffer, chunk.byteOffset, chunk.length);
-      this.targetFilled += chunk.length;
-      this.offsetBase += chunk.length;
-      return false;
-    }
-    this.use(chunk);
-    copyInto(target, this.targetFilled, this.memory, this.memoryOffset, need);
-    this.target = null;
-    this.targetFilled = 0;
-    this.pos = need;
+  /** @inheritDoc @internal */
+  protected override targetDone(target: Buffer): void {
     const end = target.length - 2;
     if (target[end] !== CR || target[end + 1] !== LF) {
       throw this.fail("missing-crlf", "expected CRLF after bulk payload", this.targetOffset);
@@ -233,7 +171,6 @@ export class RespDecoder {
     const value = this.blob(this.targetType, target, 0, end, this.targetOffset);
     if (this.stack.length === 0) this.onReply(value);
     else this.stack[this.stack.length - 1]!.items.push(value);
-    return true;
   }
 
   /** Parses `buf` from `pos`: first the unfinished aggregates, then new replies. */
@@ -258,9 +195,7 @@ export class RespDecoder {
       if (value === undefined) return this.suspend();
       this.onReply(value);
     }
-    this.offsetBase += end;
-    this.buf = null;
-    this.pos = 0;
+    this.release();
   }
 
   /** Keeps the unfinished state once the input ran out in the middle of a reply. */
@@ -269,14 +204,7 @@ export class RespDecoder {
     for (let i = unwound.length - 1; i >= 0; i--) this.stack.push(unwound[i]!);
     this.unwound = [];
     this.nesting = 0;
-    const buf = this.buf!;
-    if (this.target !== null || this.pos >= buf.length) {
-      this.offsetBase += buf.length;
-      this.buf = null;
-      this.pos = 0;
-    } else {
-      this.lineWait = true;
-    }
+    this.suspendInput(LINE);
   }
 
   /** Adds elements to `frame` until it is complete (returns it) or the input runs out. */
@@ -345,9 +273,7 @@ export class RespDecoder {
     const end = buf.length;
     let i = start + 1;
     while (i < end && buf[i] !== CR) i++;
-    if (i - start - 1 > this.maxLine) {
-      throw this.fail("too-long-line", "too big reply line", this.offsetBase + start);
-    }
+    if (i - start - 1 > this.maxLine) throw this.lineTooLong(LINE, start);
     if (i + 1 >= end) return -1;
     if (buf[i + 1] !== LF) {
       throw this.fail("missing-crlf", "expected LF after CR", this.offsetBase + start);
@@ -423,6 +349,17 @@ export class RespDecoder {
         return SMALL_INTEGERS[d]!;
       }
     }
+    const n = this.shortNumber(buf, start);
+    if (n >= 0) return n < 1024 ? SMALL_INTEGERS[n]! : { kind: "integer", value: n };
+    return this.integerSigned(buf, start);
+  }
+
+  /**
+   * The common case of an integer or length line: 1 to 16 digits and CRLF after the type
+   * byte at `start`, with `pos` moved past it. -1 for anything else (a sign, more digits, an
+   * incomplete or malformed line), which the callers' slower paths sort out.
+   */
+  private shortNumber(buf: Buffer, start: number): number {
     // Stopping one byte short of the end leaves room for the LF after a CR.
     const last = Math.min(buf.length - 1, start + 17);
     let i = start + 1;
@@ -434,9 +371,9 @@ export class RespDecoder {
     }
     if (i < last && buf[i] === CR && buf[i + 1] === LF && i > start + 1) {
       this.pos = i + 2;
-      return n < 1024 ? SMALL_INTEGERS[n]! : { kind: "integer", value: n };
+      return n;
     }
-    return this.integerSigned(buf, start);
+    return -1;
   }
 
   /**
@@ -492,18 +429,8 @@ export class RespDecoder {
    * {@link NEED_MORE} when the line is incomplete.
    */
   private readLength(buf: Buffer, start: number, reason: RespProtocolErrorReason): number {
-    const last = Math.min(buf.length - 1, start + 17);
-    let i = start + 1;
-    let n = 0;
-    for (; i < last; i++) {
-      const d = buf[i]! - 48;
-      if (d >>> 0 > 9) break;
-      n = n * 10 + d;
-    }
-    if (i < last && buf[i] === CR && buf[i + 1] === LF && i > start + 1) {
-      this.pos = i + 2;
-      return n;
-    }
+    const n = this.shortNumber(buf, start);
+    if (n >= 0) return n;
     const cr = this.lineEnd(buf, start);
     if (cr < 0) return NEED_MORE;
     // Only -1 (null) is a meaningful negative length.
@@ -562,13 +489,9 @@ export class RespDecoder {
       return this.blob(type, buf, body, stop, this.offsetBase + start);
     }
     // The payload spans chunks: copy it once into its own buffer as the chunks arrive.
-    const target = this.slab.allocate(length + 2);
-    copyInto(target, 0, this.memory, this.memoryOffset + body, end - body);
-    this.target = target;
-    this.targetFilled = end - body;
+    this.startTarget(body, length + 2);
     this.targetType = type;
     this.targetOffset = this.offsetBase + start;
-    this.pos = end;
     return undefined;
   }
 
@@ -603,10 +526,7 @@ export class RespDecoder {
   /** Records the error so that later input is refused, and returns it for throwing. */
   private fail(reason: RespProtocolErrorReason, message: string, offset: number): RespProtocolError {
     this.failure = new RespProtocolError(reason, message, offset);
-    this.buf = null;
-    this.waiting = [];
-    this.waitingBytes = 0;
-    this.target = null;
+    this.dropInput();
     this.stack = [];
     this.unwound = [];
     return this.failure;

@@ -1,4 +1,5 @@
-import { Slab, bufferView, copyInto } from "./buffer-view.js";
+import { bufferView } from "./buffer-view.js";
+import { ChunkInput } from "./chunk-input.js";
 import { RespProtocolError, type RespProtocolErrorReason } from "./errors.js";
 import { resolveLimits, type RespLimits } from "./limits.js";
 import { splitArgs } from "./split-args.js";
@@ -70,7 +71,7 @@ function string2ll(buf: Buffer, start: number, end: number): number {
  * rest of the chunk stays where it is, chunks fed meanwhile are queued uncopied, and
  * {@link RespRequestDecoder.resume} delivers from there.
  */
-export class RespRequestDecoder {
+export class RespRequestDecoder extends ChunkInput {
   /**
    * Whether the client counts as authenticated. While `false`, a request may have at most
    * `unauthenticatedMaxMultibulkLength` arguments of at most `unauthenticatedMaxBulkLength`
@@ -81,24 +82,9 @@ export class RespRequestDecoder {
   private readonly onCommand: (args: Buffer[]) => void;
   private readonly limits: RespLimits;
 
-  private buf: Buffer | null = null;
-  /** `buf.buffer` and `buf.byteOffset`, read once per chunk for {@link bufferView}. */
-  private memory: ArrayBufferLike = new ArrayBuffer(0);
-  private memoryOffset = 0;
-  private pos = 0;
-  private offsetBase = 0;
-  /** One of the WAIT_* constants while `buf[pos..]` is a line waiting for its end, else 0. */
-  private lineWait = 0;
-  private waiting: Buffer[] = [];
-  private waitingBytes = 0;
-
   /** Arguments still expected by the current multibulk request; 0 between requests. */
   private remaining = 0;
   private args: Buffer[] = [];
-  /** A bulk argument (plus CRLF) spanning chunks, filled as they arrive. */
-  private target: Buffer | null = null;
-  private targetFilled = 0;
-  private readonly slab = new Slab();
 
   private failure: RespProtocolError | null = null;
 
@@ -111,18 +97,18 @@ export class RespRequestDecoder {
 
   /** @param options - Command callback, limit overrides, initial authentication state. */
   constructor(options: RespRequestDecoderOptions) {
+    const limits = resolveLimits(options.limits);
+    super(limits.maxInlineLength);
     this.onCommand = options.onCommand;
-    this.limits = resolveLimits(options.limits);
+    this.limits = limits;
     this.authenticated = options.authenticated ?? true;
   }
 
   /** Bytes received and not yet delivered as part of a command. */
   get bufferedBytes(): number {
-    const rest = this.buf === null ? 0 : this.buf.length - this.pos;
     let args = 0;
     for (const arg of this.args) args += arg.length;
-    const target = this.target === null ? 0 : this.targetFilled;
-    return rest + this.waitingBytes + args + target + this.queuedBytes;
+    return this.inputBytes + args + this.queuedBytes;
   }
 
   /** Whether delivery is paused; see {@link RespRequestDecoder.pause}. */
@@ -172,23 +158,10 @@ export class RespRequestDecoder {
     this.pausedFlag = false;
     this.queued = [];
     this.queuedBytes = 0;
-    this.buf = null;
-    this.pos = 0;
-    this.offsetBase = 0;
-    this.lineWait = 0;
-    this.waiting = [];
-    this.waitingBytes = 0;
+    this.resetInput();
     this.remaining = 0;
     this.args = [];
-    this.target = null;
-    this.targetFilled = 0;
     this.failure = null;
-  }
-
-  private use(buf: Buffer): void {
-    this.buf = buf;
-    this.memory = buf.buffer;
-    this.memoryOffset = buf.byteOffset;
   }
 
   /**
@@ -213,53 +186,20 @@ export class RespRequestDecoder {
   }
 
   private decode(chunk: Buffer): void {
-    if (this.target !== null) {
-      if (!this.fillTarget(chunk)) return;
-    } else if (this.buf === null) {
-      this.use(chunk);
-      this.pos = 0;
-    } else if (this.lineWait !== 0 && !this.lineMayEnd(chunk)) {
-      this.waiting.push(chunk);
-      this.waitingBytes += chunk.length;
-      if (this.buf.length - this.pos + this.waitingBytes > this.limits.maxInlineLength) {
-        throw this.lineTooLong(this.lineWait, this.pos);
-      }
-      return;
-    } else {
-      const parts = [this.buf.subarray(this.pos), ...this.waiting, chunk];
-      this.offsetBase += this.pos;
-      this.use(Buffer.concat(parts));
-      this.pos = 0;
-      this.waiting = [];
-      this.waitingBytes = 0;
-    }
-    this.lineWait = 0;
-    this.run();
+    if (this.take(chunk)) this.run();
   }
 
-  private lineMayEnd(chunk: Buffer): boolean {
-    const last = this.waiting.length > 0 ? this.waiting[this.waiting.length - 1]! : this.buf!;
+  /** An inline request ends at its LF (a CR before it is optional). @internal */
+  protected override lineMayEnd(chunk: Buffer): boolean {
     if (this.lineWait === WAIT_INLINE) return chunk.indexOf(LF) !== -1;
-    return last[last.length - 1] === CR || chunk.indexOf(CR) !== -1;
+    return super.lineMayEnd(chunk);
   }
 
-  private fillTarget(chunk: Buffer): boolean {
-    const target = this.target!;
-    const need = target.length - this.targetFilled;
-    if (chunk.length < need) {
-      copyInto(target, this.targetFilled, chunk.buffer, chunk.byteOffset, chunk.length);
-      this.targetFilled += chunk.length;
-      this.offsetBase += chunk.length;
-      return false;
-    }
-    this.use(chunk);
-    copyInto(target, this.targetFilled, this.memory, this.memoryOffset, need);
-    this.target = null;
-    this.targetFilled = 0;
-    this.pos = need;
+  /** @inheritDoc @internal */
+  protected override targetDone(target: Buffer): void {
+    // Like Redis, the two bytes after the payload are taken to be CRLF unchecked.
     this.args.push(bufferView(target.buffer, target.byteOffset, target.length - 2));
     if (--this.remaining === 0) this.emit();
-    return true;
   }
 
   private emit(): void {
@@ -278,15 +218,15 @@ export class RespRequestDecoder {
       const start = this.pos;
       if (this.remaining === 0) {
         if (buf[start] !== 42 /* * */) {
-          if (!this.inline(buf, start)) return this.suspend(WAIT_INLINE);
+          if (!this.inline(buf, start)) return this.suspendInput(WAIT_INLINE);
           continue;
         }
         const cr = buf.indexOf(CR, start);
         if (cr === -1) {
           if (end - start > limits.maxInlineLength) throw this.lineTooLong(WAIT_MBULK_COUNT, start);
-          return this.suspend(WAIT_MBULK_COUNT);
+          return this.suspendInput(WAIT_MBULK_COUNT);
         }
-        if (cr + 1 >= end) return this.suspend(WAIT_MBULK_COUNT);
+        if (cr + 1 >= end) return this.suspendInput(WAIT_MBULK_COUNT);
         const count = string2ll(buf, start + 1, cr);
         if (!(count <= limits.maxMultibulkLength)) {
           throw this.fail("invalid-multibulk-length", "invalid multibulk length", start);
@@ -298,12 +238,10 @@ export class RespRequestDecoder {
         if (count <= 0) continue;
         this.remaining = count;
       }
-      if (!this.bulks(buf)) return this.suspend(WAIT_BULK_COUNT);
+      if (!this.bulks(buf)) return this.suspendInput(WAIT_BULK_COUNT);
       this.emit();
     }
-    this.offsetBase += end;
-    this.buf = null;
-    this.pos = 0;
+    this.release();
   }
 
   /** Reads the current request's bulk arguments; false when the input runs out first. */
@@ -341,11 +279,7 @@ export class RespRequestDecoder {
         continue;
       }
       // The argument spans chunks: copy it once into its own buffer as the chunks arrive.
-      const target = this.slab.allocate(length + 2);
-      copyInto(target, 0, this.memory, this.memoryOffset + body, end - body);
-      this.target = target;
-      this.targetFilled = end - body;
-      this.pos = end;
+      this.startTarget(body, length + 2);
       return false;
     }
     return true;
@@ -367,18 +301,8 @@ export class RespRequestDecoder {
     return true;
   }
 
-  private suspend(wait: number): void {
-    const buf = this.buf!;
-    if (this.target !== null || this.pos >= buf.length) {
-      this.offsetBase += buf.length;
-      this.buf = null;
-      this.pos = 0;
-    } else {
-      this.lineWait = wait;
-    }
-  }
-
-  private lineTooLong(wait: number, start: number): RespProtocolError {
+  /** @inheritDoc @internal */
+  protected override lineTooLong(wait: number, start: number): RespProtocolError {
     if (wait === WAIT_INLINE) {
       return this.fail("too-big-inline-request", "too big inline request", start);
     }
@@ -390,13 +314,10 @@ export class RespRequestDecoder {
 
   private fail(reason: RespProtocolErrorReason, message: string, start: number): RespProtocolError {
     this.failure = new RespProtocolError(reason, message, this.offsetBase + start);
-    this.buf = null;
     this.queued = [];
     this.queuedBytes = 0;
-    this.waiting = [];
-    this.waitingBytes = 0;
+    this.dropInput();
     this.args = [];
-    this.target = null;
     return this.failure;
   }
 }
