@@ -88,11 +88,24 @@ it("monitors, discovers, gossips and fails over instances that rename the daemon
     );
 
     // Both connections of every daemon logged in through auth-x as the ACL user and were
-    // named through client-x; each pub/sub connection holds its sub-x subscription.
-    const clientList = String(await onMaster.call("client-x", "LIST"));
-    const ours = clientList.split("\n").filter((line) => / name=sentinel-[0-9a-f]{8}-(cmd|pubsub) /.test(line));
-    expect(ours.filter((line) => line.includes("-cmd ") && line.includes(" user=sentinel "))).toHaveLength(2);
-    expect(ours.filter((line) => line.includes("-pubsub ") && line.includes(" user=sentinel ") && line.includes(" sub=1 "))).toHaveLength(2);
+    // named through client-x; each pub/sub connection holds its sub-x subscription. A link
+    // counts as up before its handshake's last reply (the SUBSCRIBE) is in: polled.
+    const linked = async () => {
+      const clientList = String(await onMaster.call("client-x", "LIST"));
+      const ours = clientList.split("\n").filter((line) => / name=sentinel-[0-9a-f]{8}-(cmd|pubsub) /.test(line));
+      return {
+        cmd: ours.filter((line) => line.includes("-cmd ") && line.includes(" user=sentinel ")).length,
+        pubsub: ours.filter((line) => line.includes("-pubsub ") && line.includes(" user=sentinel ") && line.includes(" sub=1 ")).length,
+      };
+    };
+    let seen = { cmd: 0, pubsub: 0 };
+    await waitFor(
+      async () => {
+        seen = await linked();
+        return seen.cmd === 2 && seen.pubsub === 2;
+      },
+      { timeoutMs: 15_000, what: "two named command links and two subscribed pub/sub links on the master", detail: () => JSON.stringify(seen) },
+    );
 
     await master.kill();
     // The promotion (multi, slaveof-x NO ONE, config-x REWRITE, client-x KILL, exec) went through.
@@ -101,7 +114,7 @@ it("monitors, discovers, gossips and fails over instances that rename the daemon
     const promoted = await admin(replica);
     clients.push(promoted);
     await waitFor(async () => ((await promoted.call("role-x")) as unknown[])[0] === "master", {
-      timeoutMs: 10_000,
+      timeoutMs: 20_000,
       what: "the replica to report ROLE master",
     });
   } finally {
@@ -109,4 +122,4 @@ it("monitors, discovers, gossips and fails over instances that rename the daemon
     await Promise.all(daemons.map((d) => d.process.stop()));
     await Promise.all(servers.map((s) => s.stop()));
   }
-}, 100_000);
+}, 150_000);
