@@ -36,6 +36,7 @@ export type {
   RespCommand,
   RespCommandHandler,
   RespDisconnectReason,
+  RespReplyMode,
   RespServerOptions,
 } from "./server/types.js";
 export { helloFields, type HelloInfo } from "./server/hello.js";

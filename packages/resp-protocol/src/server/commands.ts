@@ -19,7 +19,7 @@ import {
   syntaxErrorReply,
   unknownCommandReply,
 } from "./replies.js";
-import type { RespClientContext, RespCommandHandler, RespDisconnectReason } from "./types.js";
+import type { RespClientContext, RespCommand, RespCommandHandler, RespDisconnectReason } from "./types.js";
 
 /** The replies one command produces (SUBSCRIBE a b answers twice). */
 export type Replies = readonly RespValue[];
@@ -43,6 +43,7 @@ export interface CommandHost {
   readonly passwordOnlyAuth: () => boolean;
   readonly canSubscribe: ((client: RespClientContext, command: "subscribe" | "psubscribe", targets: readonly Buffer[]) => RespValue | undefined) | undefined;
   readonly registry: PubSubRegistry<CommandClient>;
+  readonly beforeCommand: ((command: RespCommand, client: RespClientContext) => Promise<void> | undefined) | undefined;
   reportError(error: unknown, client: RespClientContext | undefined): void;
 }
 
@@ -109,6 +110,21 @@ export function executeCommand(host: CommandHost, client: CommandClient, argv: r
   if (rawName === undefined) return [];
   const name = rawName.toString("latin1").toLowerCase();
   const args = argv.slice(1);
+  if (host.beforeCommand === undefined) return runCommand(host, client, name, rawName, args);
+  let held: Promise<void> | undefined;
+  try {
+    held = host.beforeCommand({ name, args, rawName }, client);
+  } catch (error) {
+    return failure(host, client, error);
+  }
+  if (held === undefined) return runCommand(host, client, name, rawName, args);
+  return held.then(
+    () => runCommand(host, client, name, rawName, args),
+    (error: unknown) => failure(host, client, error),
+  );
+}
+
+function runCommand(host: CommandHost, client: CommandClient, name: string, rawName: Buffer, args: Buffer[]): Replies | Promise<Replies> {
   if (name === "quit") {
     client.requestClose("quit");
     return [OK];
@@ -117,7 +133,7 @@ export function executeCommand(host: CommandHost, client: CommandClient, argv: r
   if (minArgc === undefined && host.isKnownCommand !== undefined && name !== "ping" && !host.isKnownCommand(name)) {
     return [unknownCommandReply(rawName, args)];
   }
-  if (minArgc !== undefined && argv.length < minArgc) return [arityErrorReply(name)];
+  if (minArgc !== undefined && args.length + 1 < minArgc) return [arityErrorReply(name)];
   if (!client.authenticated && name !== "auth" && name !== "hello") return [errorReply(NOAUTH_ERROR)];
   const subscribedResp2 = client.protocol === 2 && client.subscriptionCount > 0;
   if (subscribedResp2 && !ALLOWED_WHILE_SUBSCRIBED.has(name)) return [subscribedContextReply(name)];

@@ -15,7 +15,10 @@ import type { RespValue, RespVersion } from "../values.js";
 import { executeCommand, type CommandClient, type CommandHost, type Replies } from "./commands.js";
 import { OutputLimitTracker, type OutputBufferLimit } from "./output-limit.js";
 import { errorReply, protocolErrorReply } from "./replies.js";
-import type { RespDisconnectReason } from "./types.js";
+import type { RespDisconnectReason, RespReplyMode } from "./types.js";
+
+// Their confirmations are pushes in Redis (CLIENT_PUSHING): CLIENT REPLY does not silence them.
+const SUBSCRIPTION_COMMANDS = new Set(["subscribe", "psubscribe", "unsubscribe", "punsubscribe"]);
 
 /** What a connection needs from its server. */
 export interface ConnectionHost extends CommandHost {
@@ -58,6 +61,10 @@ export class RespConnection implements CommandClient {
   // QUIT, close() or a protocol error: whatever else the client sent is dropped.
   private discarding = false;
   private paused = false;
+  // CLIENT REPLY: Redis's CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP and CLIENT_REPLY_SKIP_NEXT.
+  private replyOff = false;
+  private replySkip = false;
+  private replySkipNext = false;
   private ending = false;
   private reason: RespDisconnectReason | undefined;
   private readonly closed: Promise<void>;
@@ -163,6 +170,20 @@ export class RespConnection implements CommandClient {
     this.version = version;
   }
 
+  /** CLIENT REPLY ON, OFF or SKIP, for the command being answered and those after it. */
+  setReplyMode(mode: RespReplyMode): void {
+    if (mode === "on") {
+      this.replyOff = false;
+      this.replySkip = false;
+    } else if (mode === "off") {
+      this.replyOff = true;
+    } else if (!this.replyOff) {
+      // CLIENT REPLY SKIP itself gets no reply, and the next command neither.
+      this.replySkip = true;
+      this.replySkipNext = true;
+    }
+  }
+
   /** Records a successful authentication and lifts the decoder's unauthenticated limits. */
   markAuthenticated(user: string): void {
     this.userName = user;
@@ -255,31 +276,45 @@ export class RespConnection implements CommandClient {
       this.destroy("internal-error");
       return;
     }
-    // Redis answers the error, then closes once it is written (CLIENT_CLOSE_AFTER_REPLY).
-    this.write([protocolErrorReply(error.message)]);
+    // Redis answers the error (unless CLIENT REPLY silences it), then closes once it is written.
+    if (!this.replyOff && !this.replySkip) this.write([protocolErrorReply(error.message)]);
     this.requestClose("protocol-error");
   }
 
   private onCommand(argv: Buffer[]): void {
     this.lastActive = this.host.now();
     this.lastCommandName = argv[0]?.toString("latin1").toLowerCase() ?? "";
+    const name = this.lastCommandName;
     const result = executeCommand(this.host, this, argv);
     if (result instanceof Promise) {
       this.running = true;
-      void result.then((replies) => this.completed(replies));
+      void result.then((replies) => this.completed(name, replies));
     } else {
-      this.write(result);
+      this.answer(name, result);
     }
     if (!this.ready) this.decoder.pause();
   }
 
-  private completed(replies: Replies): void {
+  private completed(name: string, replies: Replies): void {
     this.running = false;
     if (this.ending) return;
     this.socket.cork();
-    this.write(replies);
+    this.answer(name, replies);
     this.socket.uncork();
     this.processInput();
+  }
+
+  // A command's replies, minus those CLIENT REPLY silences; then, as Redis's resetClient, a
+  // pending SKIP moves on to the next command.
+  private answer(name: string, replies: Replies): void {
+    if (this.replyOff || this.replySkip) {
+      const pushed = SUBSCRIPTION_COMMANDS.has(name) ? replies.filter((r) => r.kind !== "error") : [];
+      if (pushed.length > 0) this.write(pushed);
+    } else {
+      this.write(replies);
+    }
+    this.replySkip = this.replySkipNext;
+    this.replySkipNext = false;
   }
 
   private write(replies: Replies): void {

@@ -14,7 +14,7 @@ import { helloFields } from "./hello.js";
 import { DEFAULT_PUBSUB_OUTPUT_LIMIT } from "./output-limit.js";
 import { PubSubRegistry } from "./pubsub.js";
 import { MAX_CLIENTS_ERROR, messageReply } from "./replies.js";
-import type { RespClientContext, RespServerOptions } from "./types.js";
+import type { RespClientContext, RespReplyMode, RespServerOptions } from "./types.js";
 
 /** What {@link RespServer.subscriptions} returns. */
 export interface RespSubscriptions {
@@ -76,6 +76,7 @@ export class RespServer {
       authRequired: options.authRequired ?? (() => options.authenticate !== undefined),
       passwordOnlyAuth: options.passwordOnlyAuth ?? (() => options.authenticate !== undefined),
       canSubscribe: options.canSubscribe,
+      beforeCommand: options.beforeCommand,
       outputHighWaterMark: options.outputHighWaterMark ?? DEFAULT_OUTPUT_HIGH_WATER_MARK,
       pubsubOutputLimit: options.pubsubOutputLimit ?? DEFAULT_PUBSUB_OUTPUT_LIMIT,
       lingerMs: LINGER_MS,
@@ -131,6 +132,15 @@ export class RespServer {
     const connection = client as RespConnection;
     if (!this.connections.has(connection)) return { channels: [], patterns: [] };
     return { channels: this.registry.channelsOf(connection), patterns: this.registry.patternsOf(connection) };
+  }
+
+  /**
+   * Sets what a connected client hears back, as Redis's CLIENT REPLY does (see
+   * {@link RespReplyMode}); called by a handler, it applies to the command being answered.
+   */
+  setReplyMode(client: RespClientContext, mode: RespReplyMode): void {
+    const connection = client as RespConnection;
+    if (this.connections.has(connection)) connection.setReplyMode(mode);
   }
 
   /**

@@ -75,6 +75,14 @@ export type RespCommandHandler = (
   client: RespClientContext,
 ) => RespValue | undefined | Promise<RespValue | undefined>;
 
+/**
+ * What a client hears back (Redis's CLIENT REPLY): `on` every reply; `off` no reply, the
+ * current command's included, until `on`; `skip` no reply to the current command nor to the
+ * next one (ignored while `off`). Pub/sub messages, SUBSCRIBE-family confirmations and
+ * out-of-band pushes are sent whatever the mode, as Redis 7.0.15 sends them.
+ */
+export type RespReplyMode = "on" | "off" | "skip";
+
 /** Why a connection ended, as reported to `onDisconnect`. */
 export type RespDisconnectReason =
   | "client-closed"
@@ -138,6 +146,14 @@ export interface RespServerOptions {
    * order; without it those checks answer first.
    */
   isKnownCommand?: (name: string) => boolean;
+  /**
+   * Called for every command a client sends, before the server looks at it (QUIT and the
+   * commands the server answers itself included). Return nothing to go on at once, or a
+   * promise to hold the command until it settles: meanwhile the client's further input waits
+   * (its socket is not read), other clients go on. A throw or a rejection answers
+   * `-ERR <message>` and is reported to `onError`. Redis's CLIENT PAUSE is built on it.
+   */
+  beforeCommand?: (command: RespCommand, client: RespClientContext) => Promise<void> | undefined;
   /** Request decoder limits; Redis's defaults otherwise. */
   limits?: Partial<RespLimits>;
   /** Connections beyond this many get `-ERR max number of clients reached` and are closed; 10 000 by default, as Redis's `maxclients`. */
