@@ -249,6 +249,20 @@ export class Gossip {
     this.setReplicas(master, replicas, now);
   }
 
+  /** Milliseconds between hellos to one target. */
+  get publishPeriodMs(): number {
+    return this.#schedule.periodMs;
+  }
+
+  /**
+   * Changes the hello period in place (`SENTINEL DEBUG publish-period`): every target's
+   * next hello falls due one new period after its last successful one, as in Redis,
+   * where the period is a global read on every tick.
+   */
+  setPublishPeriod(periodMs: number): void {
+    this.#schedule.setPeriod(periodMs);
+  }
+
   /** Makes every hello about `master` due at once (`sentinelForceHelloUpdateForMaster`). */
   forceHelloUpdate(master: string): void {
     this.#schedule.force(master);

@@ -48,7 +48,7 @@ function before(a: HeapItem, b: HeapItem): boolean {
  * a tick costs O(due · log n) and thousands of targets cost nothing while none is due.
  */
 export class PublishSchedule {
-  readonly #period: number;
+  #period: number;
   readonly #entries = new Map<string, Entry>();
   readonly #byMaster = new Map<string, Set<string>>();
   readonly #heap: HeapItem[] = [];
@@ -57,6 +57,23 @@ export class PublishSchedule {
   /** A schedule publishing every `periodMs` milliseconds to each target. */
   constructor(periodMs: number) {
     this.#period = periodMs;
+  }
+
+  /** The publish period, ms. */
+  get periodMs(): number {
+    return this.#period;
+  }
+
+  /**
+   * Changes the period in place (`SENTINEL DEBUG publish-period`). Redis compares each
+   * `last_pub_time` with its global on every tick, so each target's next hello falls due
+   * one new period after its last successful one (at once when that time has passed); a
+   * hello in flight waits for its reply as before.
+   */
+  setPeriod(periodMs: number): void {
+    if (periodMs === this.#period) return;
+    this.#period = periodMs;
+    for (const entry of this.#entries.values()) if (!entry.inFlight) this.#push(entry);
   }
 
   /** The number of targets. */

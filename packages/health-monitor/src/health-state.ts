@@ -76,6 +76,18 @@ export type HealthInput =
       readonly type: "master-status";
       /** True while the master is ODOWN or a failover is in progress. */
       readonly odownOrFailover: boolean;
+    }
+  | {
+      /**
+       * New periods (`SENTINEL DEBUG`), applied in place: links, replies, SDOWN and every
+       * last-send time stay. As Redis compares `last_ping_time`, `last_pong_time`,
+       * `info_refresh`, `last_reconn_time` and `last_pub_time` with its globals on each tick,
+       * the next PING, INFO and reconnect fall due one new period after the last one
+       * (at once when that time has passed), never a new period after the change.
+       */
+      readonly type: "set-timings";
+      /** The periods that change; the others keep their values. */
+      readonly timings: Partial<SentinelTimings>;
     };
 
 /** What the edge must do after a step, in order. */
@@ -132,7 +144,7 @@ export interface InstanceHealthOptions {
   readonly downAfterMs: number;
   /** master-reboot-down-after-period, ms; 0 (the default) disables the reboot rule. */
   readonly masterRebootDownAfterMs?: number;
-  /** Periods and caps; Redis's by default. */
+  /** Periods and caps; Redis's by default. A `set-timings` input changes them in place. */
   readonly timings?: Partial<SentinelTimings>;
   /**
    * Grid, ms, to which the times of reconnects, PINGs and INFOs are rounded up (see
@@ -226,7 +238,7 @@ function event(type: HealthEventType, level: EventLevel, message: string): Healt
  * pending cap), §4.4 (INFO, the observing half), §4.6 (SDOWN) and the events of §3.
  */
 export class InstanceHealth {
-  readonly #timings: SentinelTimings;
+  #timings: SentinelTimings;
   readonly #downAfterMs: number;
   readonly #rebootDownAfterMs: number;
   readonly #checkPubsubIdle: boolean;
@@ -304,6 +316,11 @@ export class InstanceHealth {
     this.#details = details;
   }
 
+  /** The periods and caps in force (changed by a `set-timings` input). */
+  get timings(): SentinelTimings {
+    return this.#timings;
+  }
+
   /** `ping_period` for this instance: min(down-after, sentinel ping period). */
   get pingPeriodMs(): number {
     return pingPeriod(this.#downAfterMs, this.#timings.pingPeriodMs);
@@ -374,6 +391,11 @@ export class InstanceHealth {
         break;
       case "master-status":
         this.#masterOdownOrFailover = input.odownOrFailover;
+        break;
+      case "set-timings":
+        // Nothing to do now: the due times below are derived from the last sends and the
+        // periods, so they follow the new periods (a shorter one can make a send due at once).
+        this.#timings = { ...this.#timings, ...input.timings };
         break;
     }
     return { effects, nextDueAt: this.#nextDueAt(now) };

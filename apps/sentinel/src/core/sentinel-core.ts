@@ -347,19 +347,19 @@ export class SentinelCore {
   }
 
   /**
-   * SENTINEL DEBUG: new periods for everything that uses them. Health states take their
-   * periods when created, so a new PING, INFO, publish or reconnect period starts every link
-   * and health state over (Redis only changes its globals); gossip keeps its publish period
-   * until the next start.
+   * SENTINEL DEBUG: new periods for everything that uses them, in place. Redis only changes
+   * its globals (`sentinelSetDebugConfigParameters`), so links, pending replies, SDOWN and
+   * the times of the last PING, INFO and hello stay; each next send falls due one new
+   * period after the last one.
    */
   #setTimings(d: Partial<DebugTimings>): void {
-    this.#timings = {
-      ...this.#timings,
+    const health: Partial<SentinelTimings> = {
       ...(d.pingPeriod !== undefined ? { pingPeriodMs: d.pingPeriod } : {}),
       ...(d.infoPeriod !== undefined ? { infoPeriodMs: d.infoPeriod } : {}),
       ...(d.publishPeriod !== undefined ? { publishPeriodMs: d.publishPeriod } : {}),
       ...(d.minLinkReconnectPeriod !== undefined ? { minLinkReconnectPeriodMs: d.minLinkReconnectPeriod } : {}),
     };
+    this.#timings = { ...this.#timings, ...health };
     this.#planner = this.#makePlanner({
       ...(d.electionTimeout !== undefined ? { electionTimeout: d.electionTimeout } : {}),
       ...(d.slaveReconfTimeout !== undefined ? { slaveReconfTimeout: d.slaveReconfTimeout } : {}),
@@ -370,15 +370,12 @@ export class SentinelCore {
     });
     if (d.tiltTrigger !== undefined) this.#tiltTriggerMs = d.tiltTrigger;
     if (d.tiltPeriod !== undefined) this.#tiltPeriodMs = d.tiltPeriod;
-    const relink =
-      d.pingPeriod !== undefined || d.infoPeriod !== undefined || d.publishPeriod !== undefined || d.minLinkReconnectPeriod !== undefined;
-    if (!relink) return;
-    for (const entry of this.#masters.values()) this.#rebuild(entry, true);
-    for (const [runid, peer] of [...this.#peers]) {
-      this.#destroyLink(peer.link);
-      this.#peers.delete(runid);
+    if (d.publishPeriod !== undefined) this.#gossip.setPublishPeriod(d.publishPeriod);
+    if (Object.keys(health).length === 0) return;
+    for (const entry of this.#masters.values()) {
+      for (const inst of [entry.master, ...entry.replicas.values()]) this.#feedInst(inst, { type: "set-timings", timings: health });
     }
-    this.#syncPeers();
+    for (const peer of this.#peers.values()) this.#feedInst(peer, { type: "set-timings", timings: health });
   }
 
   // ------------------------------------------------------------------ links and health
