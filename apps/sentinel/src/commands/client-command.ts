@@ -4,15 +4,18 @@
  * management (`qbuf`, `argv-mem`, `rbs`, `tot-mem`, ...) are printed with the value a client
  * with nothing buffered has, and `fd=-1` since Node does not expose the descriptor; pending
  * output is split into `obl` and `omem` as Redis's buffers would hold it. `cmd` is the full
- * name of the last command (see `last-command.ts`).
+ * name of the last command (see `last-command.ts`). TRACKING, CACHING, PAUSE and REPLY work
+ * through the context's {@link ClientControl} (see `client-tracking.ts`, `client-pause.ts`).
  *
  * @module
  */
 import { INVALID_CLIENT_NAME_ERROR, resp, type RespClientContext, type RespValue } from "@sentinel-kit/resp-protocol";
+import { parsePause } from "./client-pause.js";
+import { cachingCommand, trackingCommand, trackingInfo, trackingOff, trackingRedirect } from "./client-tracking.js";
 import { CLIENT_HELP, helpReply } from "./help.js";
 import { lastFullCommand } from "./last-command.js";
 import { NOT_AN_INTEGER_ERROR, SYNTAX_ERROR, parseLongLong, parseYesNo, subcommandSyntaxError } from "./parse.js";
-import type { CommandContext } from "./view.js";
+import type { ClientControl, CommandContext } from "./view.js";
 
 const OK = resp.simple("OK");
 
@@ -22,9 +25,18 @@ const REPLY_BUFFER_BYTES = 16 * 1024;
 /**
  * One CLIENT LIST / CLIENT INFO line (without its newline), field for field as Redis 7.0's
  * `catClientInfoString`.
+ *
+ * @param control - Where the client's tracking state and pause hold are read; without it,
+ *   tracking is off and nothing is held.
  */
-export function clientInfoLine(client: RespClientContext, now: number): string {
-  const flags = client.subscriptionCount > 0 ? "P" : "N";
+export function clientInfoLine(client: RespClientContext, now: number, control?: ClientControl): string {
+  const tracking = control?.tracking(client) ?? trackingOff();
+  // Redis's flag order: P (pub/sub), b (blocked, a paused command), t (tracking), B (broadcast).
+  let flags = client.subscriptionCount > 0 ? "P" : "";
+  if (control?.isHeld(client) === true) flags += "b";
+  if (tracking.on) flags += "t";
+  if (tracking.bcast) flags += "B";
+  if (flags === "") flags = "N";
   const age = Math.max(0, Math.floor((now - client.connectedAt) / 1000));
   const idle = Math.max(0, Math.floor((now - client.lastActiveAt) / 1000));
   const cmd = lastFullCommand(client);
@@ -59,7 +71,7 @@ export function clientInfoLine(client: RespClientContext, now: number): string {
     `events=${omem > 0 ? "rw" : "r"}`,
     `cmd=${cmd}`,
     `user=${client.user ?? "default"}`,
-    "redir=-1",
+    `redir=${trackingRedirect(tracking)}`,
     `resp=${client.protocol}`,
   ].join(" ");
 }
@@ -91,7 +103,7 @@ function listCommand(ctx: CommandContext, args: readonly string[]): RespValue {
   } else if (args.length !== 0) {
     return resp.error(SYNTAX_ERROR);
   }
-  const text = clients.map((c) => `${clientInfoLine(c, ctx.now)}\n`).join("");
+  const text = clients.map((c) => `${clientInfoLine(c, ctx.now, ctx.clientControl)}\n`).join("");
   return resp.verbatim("txt", text);
 }
 
@@ -159,38 +171,39 @@ function killCommand(ctx: CommandContext, args: readonly string[]): RespValue {
   return resp.integer(killed);
 }
 
-// CLIENT PAUSE's checks (`getTimeoutFromObjectOrReply`, then the mode); pausing itself would
-// need the RESP server to hold clients back, which it does not offer.
-function pauseCommand(args: readonly string[]): RespValue {
-  const timeout = parseLongLong(args[0] ?? "");
-  if (timeout === null) return resp.error("ERR timeout is not an integer or out of range");
-  if (timeout < 0) return resp.error("ERR timeout is negative");
-  if (args.length > 2) return resp.error(SYNTAX_ERROR);
-  const mode = args[1]?.toLowerCase();
-  if (mode !== undefined && mode !== "write" && mode !== "all") return resp.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
-  return resp.error("ERR CLIENT PAUSE is not supported by sentinel-kit");
+// What a host without a ClientControl answers: the checks Redis makes, then a refusal.
+function unsupported(what: string): RespValue {
+  return resp.error(`ERR ${what} is not supported by sentinel-kit`);
 }
 
-// CLIENT TRACKING's option walk, then ON or OFF: tracking is always off here, so OFF is
-// already true and ON is refused (there are no keys to track on a sentinel).
-function trackingCommand(args: readonly string[], clients: readonly RespClientContext[]): RespValue {
-  let redirect = 0;
-  for (let j = 1; j < args.length; j++) {
-    const option = (args[j] ?? "").toLowerCase();
-    const more = j + 1 < args.length;
-    if (option === "redirect" && more) {
-      if (redirect !== 0) return resp.error("ERR A client can only redirect to a single other client");
-      const id = parseLongLong(args[++j] ?? "");
-      if (id === null) return resp.error(NOT_AN_INTEGER_ERROR);
-      if (!clients.some((c) => c.id === id)) return resp.error("ERR The client ID you want redirect to does not exist");
-      redirect = id;
-    } else if (option === "prefix" && more) j++;
-    else if (option !== "bcast" && option !== "optin" && option !== "optout" && option !== "noloop") return resp.error(SYNTAX_ERROR);
-  }
-  const mode = (args[0] ?? "").toLowerCase();
-  if (mode === "off") return OK;
-  if (mode === "on") return resp.error("ERR CLIENT TRACKING ON is not supported by sentinel-kit");
-  return resp.error(SYNTAX_ERROR);
+function trackingSubcommand(ctx: CommandContext, args: readonly string[]): RespValue {
+  const exists = (id: number): boolean => ctx.view.clients().some((c) => c.id === id);
+  const control = ctx.clientControl;
+  // Without per-connection state tracking stays off: OFF is already true, ON is refused.
+  const state = control?.tracking(ctx.client) ?? trackingOff();
+  const replies = trackingCommand(state, args, exists);
+  if (control === undefined && state.on) return unsupported("CLIENT TRACKING ON");
+  // Redis's prefix-overlap quirk answers twice; the first goes out now, before the reply.
+  for (const early of replies.slice(0, -1)) ctx.client.send(early);
+  return replies[replies.length - 1] ?? OK;
+}
+
+function replySubcommand(ctx: CommandContext, arg: string): RespValue {
+  const mode = arg.toLowerCase();
+  if (mode !== "on" && mode !== "off" && mode !== "skip") return resp.error(SYNTAX_ERROR);
+  if (ctx.clientControl === undefined) return mode === "on" ? OK : unsupported(`CLIENT REPLY ${mode.toUpperCase()}`);
+  // OFF and SKIP silence this very reply: Redis sends none to them.
+  ctx.clientControl.setReplyMode(ctx.client, mode);
+  return OK;
+}
+
+function pauseSubcommand(ctx: CommandContext, args: readonly string[], typedSub: string): RespValue {
+  if (args.length > 2) return resp.error(subcommandSyntaxError(typedSub, "client"));
+  const request = parsePause(args, ctx.now);
+  if ("kind" in request) return request;
+  if (ctx.clientControl === undefined) return unsupported("CLIENT PAUSE");
+  ctx.clientControl.pause(request);
+  return OK;
 }
 
 /**
@@ -211,19 +224,15 @@ export function clientSubcommand(sub: string, args: readonly string[], ctx: Comm
     case "setname":
       return client.setName(args[0] ?? "") ? OK : resp.error(INVALID_CLIENT_NAME_ERROR);
     case "info":
-      return resp.verbatim("txt", `${clientInfoLine(client, ctx.now)}\n`);
+      return resp.verbatim("txt", `${clientInfoLine(client, ctx.now, ctx.clientControl)}\n`);
     case "list":
       return listCommand(ctx, args);
     case "kill":
       return killCommand(ctx, args);
     case "getredir":
-      return resp.integer(-1);
+      return resp.integer(trackingRedirect(ctx.clientControl?.tracking(client) ?? trackingOff()));
     case "trackinginfo":
-      return resp.map([
-        [resp.bulk("flags"), resp.set([resp.bulk("off")])],
-        [resp.bulk("redirect"), resp.integer(-1)],
-        [resp.bulk("prefixes"), resp.array([])],
-      ]);
+      return trackingInfo(ctx.clientControl?.tracking(client) ?? trackingOff());
     case "no-evict": {
       const on = (args[0] ?? "").toLowerCase();
       return on === "on" || on === "off" ? OK : resp.error(SYNTAX_ERROR);
@@ -237,22 +246,17 @@ export function clientSubcommand(sub: string, args: readonly string[], ctx: Comm
       // No command blocks on a sentinel, so no client is ever unblocked.
       return parseLongLong(args[0] ?? "") === null ? resp.error(NOT_AN_INTEGER_ERROR) : resp.integer(0);
     }
-    case "reply": {
-      const mode = (args[0] ?? "").toLowerCase();
-      if (mode === "on") return OK;
-      if (mode === "off" || mode === "skip") return resp.error(`ERR CLIENT REPLY ${mode.toUpperCase()} is not supported by sentinel-kit`);
-      return resp.error(SYNTAX_ERROR);
-    }
+    case "reply":
+      return replySubcommand(ctx, args[0] ?? "");
     case "pause":
-      return pauseCommand(args);
+      return pauseSubcommand(ctx, args, typedSub);
     case "unpause":
-      // Nothing is ever paused here (PAUSE is refused), so there is nothing to resume.
+      ctx.clientControl?.unpause();
       return OK;
     case "caching":
-      // Tracking is never on, so Redis's precondition never holds.
-      return resp.error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
+      return cachingCommand(ctx.clientControl?.tracking(client) ?? trackingOff(), args[0] ?? "");
     case "tracking":
-      return trackingCommand(args, ctx.view.clients());
+      return trackingSubcommand(ctx, args);
     default:
       return resp.error(`ERR unknown subcommand '${sub}'. Try CLIENT HELP.`);
   }

@@ -108,8 +108,8 @@ function clientsSection(view: SentinelView): Line[] {
     ["maxclients", view.server.maxClients],
     ["client_recent_max_input_buffer", 0],
     ["client_recent_max_output_buffer", 0],
-    ["blocked_clients", 0],
-    ["tracking_clients", 0],
+    ["blocked_clients", view.server.blockedClients ?? 0],
+    ["tracking_clients", view.server.trackingClients ?? 0],
     ["clients_in_timeout_table", 0],
   ];
 }

@@ -9,7 +9,9 @@
  *
  * @module
  */
-import type { RespClientContext } from "@sentinel-kit/resp-protocol";
+import type { RespClientContext, RespReplyMode } from "@sentinel-kit/resp-protocol";
+import type { PauseRequest } from "./client-pause.js";
+import type { TrackingState } from "./client-tracking.js";
 import type { HostFacts } from "./info.js";
 
 /**
@@ -281,6 +283,10 @@ export interface ServerInfoView {
   readonly totalReadsProcessed: number;
   /** `total_writes_processed`. */
   readonly totalWritesProcessed: number;
+  /** `blocked_clients`: clients whose command a CLIENT PAUSE holds; 0 when absent. */
+  readonly blockedClients?: number;
+  /** `tracking_clients`: clients with CLIENT TRACKING on; 0 when absent. */
+  readonly trackingClients?: number;
 }
 
 /** Everything the replies are computed from; a snapshot or live getters, read at reply time. */
@@ -514,6 +520,25 @@ export interface ShutdownOptions {
   readonly force: boolean;
 }
 
+/**
+ * The per-connection machinery behind CLIENT TRACKING, CACHING, PAUSE and REPLY, which the
+ * RESP server and the daemon provide. A host without it gets those subcommands refused with
+ * `ERR ... is not supported by sentinel-kit` (TRACKING OFF, GETREDIR, TRACKINGINFO, REPLY ON
+ * and UNPAUSE still answer, as nothing was ever turned on).
+ */
+export interface ClientControl {
+  /** The client's tracking state, all off until its first CLIENT TRACKING; changed in place. */
+  tracking(client: RespClientContext): TrackingState;
+  /** CLIENT PAUSE, already parsed: merged with the pause in force as Redis's `pauseClients`. */
+  pause(request: PauseRequest): void;
+  /** CLIENT UNPAUSE: end the pause; held commands run, in the order they arrived. */
+  unpause(): void;
+  /** CLIENT REPLY: what the client hears back, from the command being answered on. */
+  setReplyMode(client: RespClientContext, mode: RespReplyMode): void;
+  /** Whether a CLIENT PAUSE holds this client's command now (CLIENT LIST `flags=b`). */
+  isHeld(client: RespClientContext): boolean;
+}
+
 /** What one call of the dispatcher sees: the state, the mutations, the clock and the caller. */
 export interface CommandContext {
   /** The state replies are computed from. */
@@ -526,4 +551,6 @@ export interface CommandContext {
   readonly client: RespClientContext;
   /** Host facts for INFO (os, cpu); read from this process at reply time when absent. */
   readonly host?: HostFacts;
+  /** Per-connection state and the server-wide pause (see {@link ClientControl}). */
+  readonly clientControl?: ClientControl;
 }

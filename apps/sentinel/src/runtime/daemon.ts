@@ -26,6 +26,7 @@ import type {
   SimulateFailureFlags,
 } from "../commands/view.js";
 import { AclConfigError, AclGate, AclLog, AclUsers, aclCommand } from "../acl/index.js";
+import { checkPermission, resolveCommand } from "../acl/permissions.js";
 import { clientInfoLine } from "../commands/client-command.js";
 import { isSentinelCommand } from "../commands/command-table.js";
 import { dispatchCommand, lookupCommand } from "../commands/dispatch.js";
@@ -36,6 +37,7 @@ import { HostResolver, systemLookup, type HostLookup } from "./host-resolver.js"
 import { loadTlsFiles, tlsClientOptions, tlsServerOptions, type TlsFiles } from "./tls.js";
 import { ScriptRunner, checkScriptSet } from "../scripts/index.js";
 import { REDIS_DEBUG_TIMINGS, globalConfigView, masterView } from "./view.js";
+import { DaemonClientControl } from "./client-control.js";
 
 /** The command layer's entry point: one command, its context, the reply (undefined: unknown command). */
 export type CommandDispatcher = (
@@ -107,6 +109,10 @@ interface LinkSlot {
 
 const HELLO_CHANNEL = "__sentinel__:hello";
 
+// What a RESP2 client with subscriptions may still send, among a sentinel's commands
+// (processCommand's pub/sub context check).
+const ALLOWED_WHILE_SUBSCRIBED = new Set(["ping", "subscribe", "unsubscribe", "psubscribe", "punsubscribe"]);
+
 /**
  * The daemon: the core's effects carried out on real sockets, files and timers. Effects run
  * in order; a persist is awaited before anything after it, so a vote or an epoch is on disk
@@ -124,6 +130,7 @@ export class SentinelDaemon {
   readonly #scripts: ScriptRunner;
   readonly #acl: AclGate;
   readonly #resolver: HostResolver;
+  readonly #clientControl: DaemonClientControl;
   // One RespServer (one client table, one pub/sub registry) on the first listening socket;
   // the sockets of the other `bind` addresses hand their connections to it.
   readonly #net: Server = createServer({ allowHalfOpen: true });
@@ -170,8 +177,16 @@ export class SentinelDaemon {
         this.#log.log(e.level, `${e.name} ${e.payload}`);
       },
     });
+    this.#clientControl = new DaemonClientControl({
+      setReplyMode: (client, mode) => this.#server.setReplyMode(client, mode),
+      reachesPauseCheck: (command, client) => this.#reachesPauseCheck(command, client),
+      isClientSubcommand: (command) => command.name === "client" && lookupCommand(command.rawName, command.args).fullName !== undefined,
+      now: () => Date.now(),
+    });
     this.#server = new RespServer({
       handler: (command, client) => this.#handle(command, client),
+      // CLIENT PAUSE holds commands here, before the server or the handler looks at them.
+      beforeCommand: (command, client) => this.#clientControl.beforeCommand(command, client),
       // Redis's createClient: a connection must authenticate when the default user has a
       // password or is off, as the user table is when it connects (ACL SETUSER applies to new
       // connections); AUTH always goes through the table, so named users log in either way.
@@ -190,6 +205,7 @@ export class SentinelDaemon {
       onConnect: () => {
         this.#stats.connections++;
       },
+      onDisconnect: (client) => this.#clientControl.forget(client),
       onError: (error) => this.#log.log("verbose", `client error: ${error instanceof Error ? error.message : String(error)}`),
     });
   }
@@ -286,6 +302,8 @@ export class SentinelDaemon {
     }
     this.#links.clear();
     for (const extra of [...this.#extraListeners, ...this.#tlsListeners]) extra.close();
+    // Commands a CLIENT PAUSE holds are answered, so their clients get their replies.
+    this.#clientControl.stop();
     await this.#server.close({ timeoutMs: 500 });
     this.#log.log("warning", "Sentinel is now ready to exit, bye bye...");
     this.#log.close();
@@ -385,7 +403,7 @@ export class SentinelDaemon {
   #handle(command: RespCommand, client: RespClientContext): RespValue | undefined | Promise<RespValue | undefined> {
     this.#stats.commands++;
     const now = Date.now();
-    const context = { view: this.view(), actions: this.#actions, now, client };
+    const context = { view: this.view(), actions: this.#actions, now, client, clientControl: this.#clientControl };
     const dispatch = (): RespValue | undefined | Promise<RespValue | undefined> =>
       this.#options.dispatch === undefined
         ? dispatchCommand(command.rawName, command.args, context)
@@ -445,7 +463,23 @@ export class SentinelDaemon {
       totalErrorReplies: this.#stats.errors,
       totalReadsProcessed: 0,
       totalWritesProcessed: 0,
+      blockedClients: this.#clientControl.heldCount,
+      trackingClients: this.#clientControl.trackingCount(clients),
     };
+  }
+
+  // processCommand's checks before its pause check: a command they refuse is answered at
+  // once, paused or not (the ACL check here only looks: the handler logs the denial).
+  #reachesPauseCheck(command: RespCommand, client: RespClientContext): boolean {
+    if (command.name === "quit" || !lookupCommand(command.rawName, command.args).ok) return false;
+    const noAuth = command.name === "auth" || command.name === "hello";
+    if (!client.authenticated && !noAuth) return false;
+    if (client.protocol === 2 && client.subscriptionCount > 0 && !ALLOWED_WHILE_SUBSCRIBED.has(command.name)) return false;
+    if (noAuth) return true;
+    const argv = [command.name, ...command.args.map((a) => a.toString("utf8"))];
+    const resolved = resolveCommand(this.#acl.users.ctx.index, argv);
+    const subject = this.#acl.users.get(client.user ?? "default") ?? this.#acl.users.defaultUser;
+    return resolved === undefined || checkPermission(subject, resolved, argv) === undefined;
   }
 
   // ------------------------------------------------------------------ events in
