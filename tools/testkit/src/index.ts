@@ -16,6 +16,7 @@ export {
   type StartProcessOptions,
 } from "./managed-process.js";
 export { pingOnce } from "./ping.js";
+export { ask, ASK_TIMEOUT_MS, plainClient, type PlainTarget } from "./plain-client.js";
 export { redisCli, redisCliAt } from "./redis-cli.js";
 export { RedisServer, startRedis, type StartRedisOptions } from "./redis-server.js";
 export {

@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killLeftovers, RUN_DIR_ENV, waitFor } from "../src/index.js";
@@ -24,6 +25,8 @@ beforeAll(() => {
     writeFileSync(join(work, "src", file.replace(/\.ts$/, ".js")), outputText);
   }
   writeFileSync(join(work, "package.json"), JSON.stringify({ type: "module" }));
+  // The kit's own dependencies (ioredis), as the copy imports them.
+  symlinkSync(fileURLToPath(new URL("../node_modules", import.meta.url)), join(work, "node_modules"), "dir");
   writeFileSync(
     join(work, "child.js"),
     `import { startRedis } from "./src/index.js";
