@@ -29,6 +29,7 @@ export { dispatchCommand } from "./commands/dispatch.js";
 export {
   INSTANCE_FLAG_ORDER,
   type ActionResult,
+  type ClientControl,
   type CommandContext,
   type DebugTimings,
   type FailoverStateName,
@@ -51,3 +52,5 @@ export {
   type SimulateFailureFlags,
 } from "./commands/view.js";
 export type { HostFacts } from "./commands/info.js";
+export type { TrackingState } from "./commands/client-tracking.js";
+export type { PauseMode, PauseRequest } from "./commands/client-pause.js";
