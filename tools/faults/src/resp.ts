@@ -1,31 +1,18 @@
 // Short-lived RESP2 conversations with daemons and data nodes, as redis-cli has them.
-import { Redis } from "ioredis";
+import { ask as askOnce } from "@sentinel-kit/testkit";
 
-/** One command over a fresh connection, bounded by `timeoutMs`; rejects on any error. */
-export async function ask(port: number, args: readonly string[], timeoutMs = 1_000): Promise<unknown> {
-  const client = new Redis({
-    port,
-    host: "127.0.0.1",
-    lazyConnect: true,
-    protocol: 2,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-  });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return await client.call(args[0] ?? "PING", ...args.slice(1));
-  } finally {
-    client.disconnect();
-  }
+/** How long a row waits to connect and then for one reply, in ms: rows poll, and a node silent that long counts as not answering. */
+const ASK_TIMEOUT_MS = 1_000;
+
+/** One command to 127.0.0.1:`port` over a fresh connection, bounded by {@link ASK_TIMEOUT_MS}; rejects on any error. */
+export function ask(port: number, ...args: string[]): Promise<unknown> {
+  return askOnce({ port, timeoutMs: ASK_TIMEOUT_MS }, ...args);
 }
 
 /** GET-MASTER-ADDR-BY-NAME's port at a daemon, or null when it does not answer. */
 export async function reportedMasterPort(port: number, name = "mymaster"): Promise<number | null> {
   try {
-    const reply = (await ask(port, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name])) as string[] | null;
+    const reply = (await ask(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name)) as string[] | null;
     return reply === null ? null : Number(reply[1]);
   } catch {
     return null;

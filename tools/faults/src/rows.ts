@@ -61,11 +61,11 @@ export const row3: RowRunner = (o) =>
     row: 3, name: "leader crash mid-failover", topology: base(o), failoverWithinMs: 4 * 3_000 + failoverBound(o),
     inject: async (ctx) => {
       const { topo } = ctx;
-      for (const d of topo.daemons) await ask(d.port, ["SENTINEL", "SIMULATE-FAILURE", "CRASH-AFTER-ELECTION"]);
+      for (const d of topo.daemons) await ask(d.port, "SENTINEL", "SIMULATE-FAILURE", "CRASH-AFTER-ELECTION");
       await topo.nodes[0]!.server.kill();
       let crashed = -1;
       await waitFor(() => (crashed = topo.daemons.findIndex((d) => d.process.exited)) >= 0, { timeoutMs: 15_000, what: "the elected leader to crash" });
-      for (const d of topo.daemons) if (!d.process.exited) await ask(d.port, ["SENTINEL", "SIMULATE-FAILURE", "HELP"]);
+      for (const d of topo.daemons) if (!d.process.exited) await ask(d.port, "SENTINEL", "SIMULATE-FAILURE", "HELP");
       ctx.notes.push(`daemon ${crashed} crashed after +elected-leader (exit ${topo.daemons[crashed]!.process.exitStatus?.code})`);
       return async () => {
         await topo.restartDaemon(crashed);
@@ -76,7 +76,7 @@ export const row3: RowRunner = (o) =>
       // The crashed leader won epoch 1 and never finished: whoever completes must have won a
       // later epoch (epochs strictly increase), and only one +switch-master is ever seen.
       const epochs = await Promise.all(
-        topo.daemons.map((d) => ask(d.port, ["SENTINEL", "MASTER", "mymaster"]).then((r) => Number(fields(r)["config-epoch"]))),
+        topo.daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").then((r) => Number(fields(r)["config-epoch"]))),
       );
       notes.push(`config-epoch after: ${epochs.join(",")}`);
       return [...oneFailover(f), ...(epochs.every((e) => e >= 2) ? [] : ["the completing failover did not use a later epoch than the crashed leader's"])];
@@ -349,7 +349,7 @@ export const row16: RowRunner = (o) =>
       const d = topo.daemons[0]!;
       let failures = 0;
       for (let i = 0; i < 20; i++) {
-        const burst = Array.from({ length: 20 }, (_, k) => ask(d.port, ["SENTINEL", "SET", "mymaster", "notification-script", "", "failover-timeout", String(3_000 + k)]).catch(() => null));
+        const burst = Array.from({ length: 20 }, (_, k) => ask(d.port, "SENTINEL", "SET", "mymaster", "notification-script", "", "failover-timeout", String(3_000 + k)).catch(() => null));
         await sleep(Math.floor(Math.random() * 15));
         await d.process.kill();
         await Promise.allSettled(burst);
@@ -386,7 +386,7 @@ export const row20: RowRunner = (o) =>
     row: 20, name: "inconsistent initial configs", topology: base(o, { monitorNodeOf: (i) => (i === 2 ? 1 : 0), skipDiscovery: true }), holdMs: 5_000,
     inject: async ({ topo, notes }) => {
       await sleep(3_000);
-      const views = await Promise.all(topo.daemons.map((d) => ask(d.port, ["SENTINEL", "MASTER", "mymaster"]).then(fields).catch(() => ({}) as Record<string, string>)));
+      const views = await Promise.all(topo.daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").then(fields).catch(() => ({}) as Record<string, string>)));
       notes.push(`daemons report: ${views.map((v, i) => `#${i} ${v["port"] ?? "?"} ${v["flags"] ?? ""}`).join(", ")}`);
       return async () => undefined;
     },
@@ -414,7 +414,7 @@ export const row22: RowRunner = (o) =>
       let sent = 0;
       // Each round sends every payload on its own connection, all at once.
       for (let round = 0; round < 5; round++) for (const n of await Promise.all(payloads.map((p) => sendAndClose(d.port, p)))) sent += n;
-      const pong = await ask(d.port, ["PING"]).catch((e: Error) => e.message);
+      const pong = await ask(d.port, "PING").catch((e: Error) => e.message);
       const after = vmRssKb([d.process.pid])[0] ?? 0;
       notes.push(`${sent} bytes of bad input on ${5 * payloads.length} connections; PING -> ${String(pong)}; RSS ${Math.round(before / 1024)} -> ${Math.round(after / 1024)} MiB`);
       if (pong !== "PONG") notes.push("VIOLATION: daemon not answering");
@@ -434,15 +434,15 @@ export const row24: RowRunner = (o) =>
     row: 24, name: "all sentinels restart", topology: base(o), holdMs: 2_000,
     inject: async (ctx) => {
       const { topo } = ctx;
-      await ask(topo.daemons[0]!.port, ["SENTINEL", "FAILOVER", "mymaster"]);
+      await ask(topo.daemons[0]!.port, "SENTINEL", "FAILOVER", "mymaster");
       await waitFor(async () => {
-        const views = await Promise.all(topo.daemons.map((d) => ask(d.port, ["SENTINEL", "MASTER", "mymaster"]).then(fields).catch(() => ({}) as Record<string, string>)));
+        const views = await Promise.all(topo.daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").then(fields).catch(() => ({}) as Record<string, string>)));
         return views.every((v) => v["config-epoch"] === "1" && Number(v["port"]) !== ctx.initialMaster);
       }, { timeoutMs: 15_000, what: "SENTINEL FAILOVER to complete on every daemon" });
-      const before = await Promise.all(topo.daemons.map((d) => ask(d.port, ["SENTINEL", "MASTER", "mymaster"]).then(fields)));
+      const before = await Promise.all(topo.daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").then(fields)));
       await Promise.all(topo.daemons.map((d) => d.process.stop(5_000)));
       for (let i = 0; i < topo.daemons.length; i++) await topo.restartDaemon(i);
-      const after = await Promise.all(topo.daemons.map((d) => ask(d.port, ["SENTINEL", "MASTER", "mymaster"]).then(fields)));
+      const after = await Promise.all(topo.daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").then(fields)));
       const same = after.every((a, i) => a["port"] === before[i]!["port"] && a["config-epoch"] === before[i]!["config-epoch"]);
       ctx.notes.push(`after SENTINEL FAILOVER and a restart of all: ports ${after.map((a) => a["port"]).join(",")}, epochs ${after.map((a) => a["config-epoch"]).join(",")}${same ? "" : " (CHANGED)"}`);
       return async () => undefined;

@@ -180,7 +180,7 @@ export class Topology {
       throw error;
     }
     this.daemons.push(daemon);
-    await ask(port, ["SENTINEL", "DEBUG", ...DEBUG_PERIODS]);
+    await ask(port, "SENTINEL", "DEBUG", ...DEBUG_PERIODS);
   }
 
   /** The port the daemons know data node `i` by (its proxy's, or its own). */
@@ -211,7 +211,7 @@ export class Topology {
     const peers = String(this.daemons.length - 1);
     await waitFor(
       async () => {
-        const views = await Promise.all(this.daemons.map((d) => ask(d.port, ["SENTINEL", "MASTER", "mymaster"]).catch(() => null)));
+        const views = await Promise.all(this.daemons.map((d) => ask(d.port, "SENTINEL", "MASTER", "mymaster").catch(() => null)));
         return views.every((v) => v !== null && fields(v)["num-slaves"] === "2" && fields(v)["num-other-sentinels"] === peers);
       },
       { timeoutMs, what: "the daemons to discover the replicas and each other" },
