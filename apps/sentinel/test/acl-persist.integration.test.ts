@@ -6,8 +6,8 @@
 // Debian's redis-sentinel writes for the same commands, which a restart loads back.
 import { readFileSync } from "node:fs";
 import { connect as netConnect } from "node:net";
-import { freePort, startRedisSentinel, waitFor, type RedisSentinel } from "@sentinel-kit/testkit";
-import { Redis } from "ioredis";
+import { freePort, plainClient, startRedisSentinel, waitFor, type RedisSentinel } from "@sentinel-kit/testkit";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readConf, restartDaemon, startDaemon, type Daemon } from "./harness/processes.js";
 
@@ -28,8 +28,7 @@ afterAll(async () => {
 });
 
 async function connect(port: number, options: { username?: string; password?: string } = {}): Promise<Redis> {
-  const client = new Redis({ port, host: "127.0.0.1", protocol: 2, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null, ...options });
-  client.on("error", () => undefined);
+  const client = plainClient({ port, ...options });
   opened.push(client);
   await client.connect();
   return client;

@@ -1,8 +1,8 @@
 // requirepass and `user` directives in sentinel.conf, enforced by the daemon through src/acl:
 // NOAUTH before AUTH, AUTH as default or as a named user, NOPERM and the ACL LOG entry for a
 // denied command, ACL WHOAMI (SPEC §1.1; Redis 7.0 processCommand order).
-import { freePort } from "@sentinel-kit/testkit";
-import { Redis } from "ioredis";
+import { freePort, plainClient } from "@sentinel-kit/testkit";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startDaemon, type Daemon } from "./harness/processes.js";
 
@@ -19,9 +19,7 @@ afterAll(async () => {
 });
 
 function connect(options: { username?: string; password?: string } = {}): Redis {
-  const client = new Redis({ port: daemon.port, host: "127.0.0.1", protocol: 2, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null, ...options });
-  client.on("error", () => undefined);
-  return client;
+  return plainClient({ port: daemon.port, ...options });
 }
 
 it("refuses commands before AUTH and accepts requirepass as the default user's password", async () => {

@@ -5,9 +5,8 @@
 // the same things, in RESP2 and RESP3, and the printed lines are compared once each side's
 // own identity and the other's are named SELF and PEER.
 import type { RespValue } from "@sentinel-kit/resp-protocol";
-import { redisCli, startRedis, startRedisSentinel, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
+import { plainClient, redisCli, startRedis, startRedisSentinel, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
 import fc from "fast-check";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConf, startDaemon, type Daemon } from "./harness/processes.js";
 import { RawClient } from "./harness/raw-client.js";
@@ -232,8 +231,7 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
     const channels = new Set(["+set", "+monitor", "-monitor", "+reset-master"]);
     const listeners = await Promise.all(
       [realPort, oursPort].map(async (port) => {
-        const sub = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        sub.on("error", () => undefined);
+        const sub = plainClient({ port, protocol: 3 });
         const events: string[] = [];
         sub.on("pmessage", (_p: string, channel: string, message: string) => {
           if (channels.has(channel)) events.push(`${channel} ${message}`);

@@ -8,8 +8,8 @@
 // replicating when it is unknown ("Error reply to PING from master"). For the same reason
 // the replica does not authenticate to its master: the daemon logs in as an ACL user while
 // the default user needs no password, so AUTH is renamed and still required of the daemon.
-import { startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
-import { Redis } from "ioredis";
+import { plainClient, startRedis, waitFor, type RedisServer } from "@sentinel-kit/testkit";
+import type { Redis } from "ioredis";
 import { expect, it } from "vitest";
 import { agreedMaster, ask, fields, startDaemon, waitForDiscovery, type Daemon } from "./harness/processes.js";
 
@@ -44,17 +44,7 @@ const CONFIG = (masterPort: number): string =>
 
 /** A plain client for the test's own checks, speaking the renamed commands itself. */
 async function admin(server: RedisServer): Promise<Redis> {
-  const client = new Redis({
-    host: server.host,
-    port: server.port,
-    protocol: 2,
-    lazyConnect: true,
-    enableReadyCheck: false,
-    disableClientInfo: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on("error", () => undefined);
+  const client = plainClient({ host: server.host, port: server.port });
   await client.connect();
   return client;
 }

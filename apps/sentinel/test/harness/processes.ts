@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, startProcess, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
-import { Redis } from "ioredis";
+import { ask, freePort, plainClient, startProcess, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
+import type { Redis } from "ioredis";
 
 /** The executable, as a user runs it from a clone. */
 export const BIN = fileURLToPath(new URL("../../bin/sentinel-kit.js", import.meta.url));
@@ -50,10 +50,8 @@ export function readConf(daemon: Daemon): string {
   return readFileSync(daemon.confPath, "utf8");
 }
 
-/** One command to a daemon over a short-lived connection (RESP2, as redis-cli speaks it). */
-export function ask(port: number, ...args: string[]): Promise<unknown> {
-  return askAs({}, port, ...args);
-}
+/** One command to a daemon over a short-lived connection (RESP2, as redis-cli speaks it): the test kit's. */
+export { ask };
 
 /** Who {@link askAs} authenticates as: with neither, no AUTH is sent. */
 export interface Credentials {
@@ -61,16 +59,9 @@ export interface Credentials {
   readonly password?: string;
 }
 
-/** {@link ask}, authenticated with `credentials` first. */
-export async function askAs(credentials: Credentials, port: number, ...args: string[]): Promise<unknown> {
-  const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, protocol: 2, maxRetriesPerRequest: 0, retryStrategy: () => null, ...credentials });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return await client.call(args[0] ?? "PING", ...args.slice(1));
-  } finally {
-    client.disconnect();
-  }
+/** {@link ask} to the daemon on `port`, authenticated with `credentials` first. */
+export function askAs(credentials: Credentials, port: number, ...args: string[]): Promise<unknown> {
+  return ask({ port, ...credentials }, ...args);
 }
 
 /** GET-MASTER-ADDR-BY-NAME's port, or null when the daemon does not answer. */
@@ -126,8 +117,7 @@ export class EventLog {
   }
 
   static async open(port: number): Promise<EventLog> {
-    const client = new Redis({ port, host: "127.0.0.1", protocol: 2, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on("error", () => undefined);
+    const client = plainClient(port);
     const log = new EventLog(client);
     client.on("pmessage", (_pattern: string, channel: string, message: string) => {
       log.events.push({ at: Date.now(), channel, message });
