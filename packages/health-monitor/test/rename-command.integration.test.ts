@@ -2,8 +2,8 @@
 // (sentinelSendAuthIfNeeded), CLIENT SETNAME (sentinelSetClientName) and the hello SUBSCRIBE
 // (sentinelReconnectInstance) through sentinelInstanceMapCommand, and discards the SETNAME
 // reply (sentinelDiscardReplyCallback), so an instance without CLIENT is still monitored.
-import { freePort, startProcess, startRedis, waitFor, type ManagedProcess, type RedisServer } from "@sentinel-kit/testkit";
-import { Redis } from "ioredis";
+import { freePort, plainClient, startProcess, startRedis, waitFor, type ManagedProcess, type RedisServer } from "@sentinel-kit/testkit";
+import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   HealthMonitor,
@@ -26,17 +26,7 @@ const RENAMED = commandRenamer({ auth: "auth-x", Client: "client-x", SUBSCRIBE: 
 
 /** A plain client that speaks the renamed AUTH and CLIENT itself. */
 async function admin(server: { host: string; port: number }, auth: string | undefined): Promise<Redis> {
-  const client = new Redis({
-    host: server.host,
-    port: server.port,
-    protocol: 2,
-    lazyConnect: true,
-    enableReadyCheck: false,
-    disableClientInfo: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on("error", () => undefined);
+  const client = plainClient({ host: server.host, port: server.port });
   await client.connect();
   if (auth !== undefined) await client.call("auth-x", auth);
   return client;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { plainClient } from "@sentinel-kit/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -71,9 +72,9 @@ beforeAll(async () => {
     ].join("\n"),
   );
   child = spawn("redis-sentinel", [conf], { stdio: "ignore" });
-  client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  // Refused connections while the Sentinel starts are expected; waitFor retries them.
-  client.on("error", () => undefined);
+  // Refused connections while the Sentinel starts are expected (the client swallows their
+  // error events); waitFor retries them.
+  client = plainClient({ port, protocol: 3 });
   await waitFor("redis-sentinel to answer PING", async () => {
     if (client?.status !== "ready") await client?.connect();
     return (await client?.ping()) ?? null;
