@@ -240,6 +240,19 @@ describe("DaemonClientControl (the daemon's pause gate)", () => {
     expect(secondRan).toBe(true);
   });
 
+  it("does not let a pause past its end lend its mode to the next CLIENT PAUSE", () => {
+    const { control, client, command, advance } = gate();
+    control.pause({ mode: "all", end: NOW + 10 });
+    expect(control.beforeCommand(command("ping"), client(1))).toBeInstanceOf(Promise);
+    control.stop();
+    control.pause({ mode: "all", end: NOW + 10 });
+    advance(20);
+    control.pause({ mode: "write", end: NOW + 1000 });
+    expect(control.beforeCommand(command("ping"), client(2))).toBeUndefined();
+    expect(control.beforeCommand(command("publish"), client(3))).toBeInstanceOf(Promise);
+    control.stop();
+  });
+
   it("clears the CACHING flag on a command that is not CLIENT, and counts tracking clients", () => {
     const { control, client, command } = gate();
     const c = client(1);

@@ -10,7 +10,7 @@
  * @module
  */
 import type { RespClientContext, RespCommand, RespReplyMode } from "@sentinel-kit/resp-protocol";
-import { NO_PAUSE, mergePause, pauseHolds, type PauseRequest, type PauseState } from "../commands/client-pause.js";
+import { NO_PAUSE, mergePause, pauseActive, pauseHolds, type PauseRequest, type PauseState } from "../commands/client-pause.js";
 import { afterCommand, trackingOff, type TrackingState } from "../commands/client-tracking.js";
 import type { ClientControl } from "../commands/view.js";
 
@@ -65,7 +65,9 @@ export class DaemonClientControl implements ClientControl {
 
   /** {@inheritDoc ClientControl.pause} */
   pause(request: PauseRequest): void {
-    this.#pause = mergePause(this.#pause, request);
+    // A pause past its end whose timer has not fired yet is over: it must not lend its mode.
+    const current = pauseActive(this.#pause, this.#host.now()) ? this.#pause : NO_PAUSE;
+    this.#pause = mergePause(current, request);
     this.#armTimer();
   }
 

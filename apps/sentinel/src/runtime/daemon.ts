@@ -191,13 +191,13 @@ export class SentinelDaemon {
       // password or is off, as the user table is when it connects (ACL SETUSER applies to new
       // connections); AUTH always goes through the table, so named users log in either way.
       authenticate: (user: string, password: string, client: RespClientContext, command: string) =>
-        this.#acl.login(command, user, password, Date.now(), () => clientInfoLine(client, Date.now())),
+        this.#acl.login(command, user, password, Date.now(), () => clientInfoLine(client, Date.now(), this.#clientControl)),
       authRequired: () => this.#acl.users.authRequired(),
       passwordOnlyAuth: () => this.#acl.passwordOnlyAuthAllowed(),
       // SUBSCRIBE and PSUBSCRIBE are answered by RespServer: the channel check runs there.
       canSubscribe: (client, command, targets) =>
         this.#acl.authorize(client.user ?? "default", [command, ...targets.map((t) => t.toString("utf8"))], Date.now(), () =>
-          clientInfoLine(client, Date.now()),
+          clientInfoLine(client, Date.now(), this.#clientControl),
         ),
       hello: (client) => helloFields(client, { version: "7.0.15", mode: "sentinel" }),
       isKnownCommand: isSentinelCommand,
@@ -411,7 +411,7 @@ export class SentinelDaemon {
     // Unknown command, unknown subcommand and arity come before the ACL check, as in Redis.
     if (!lookupCommand(command.rawName, command.args).ok) return dispatch();
     const argv = [command.name, ...command.args.map((a) => a.toString("utf8"))];
-    const denied = this.#acl.authorize(client.user ?? "default", argv, now, () => clientInfoLine(client, now));
+    const denied = this.#acl.authorize(client.user ?? "default", argv, now, () => clientInfoLine(client, now, this.#clientControl));
     if (denied !== undefined) return denied;
     if (command.name === "acl") {
       const aclfile = this.#core.config.server.aclfile;
