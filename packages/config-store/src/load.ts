@@ -14,6 +14,20 @@ import {
 } from "./model.js";
 import { applyServerDirective, isKnownDirective } from "./server-options.js";
 
+/** The `sentinel <directive> <master-name> <value>` statements: one value for one master. */
+export const SINGLE_VALUE_MASTER_DIRECTIVES = [
+  "down-after-milliseconds",
+  "failover-timeout",
+  "parallel-syncs",
+  "notification-script",
+  "client-reconfig-script",
+  "auth-pass",
+  "auth-user",
+  "master-reboot-down-after-period",
+  "config-epoch",
+  "leader-epoch",
+] as const;
+
 /** How {@link loadConfig} reaches outside the text it is given. */
 export interface LoadOptions {
   /** The path of the main file, for error messages and relative includes. Default "sentinel.conf". */
@@ -196,19 +210,7 @@ class SentinelLoader {
     const [, name = "", a2 = "", a3 = "", a4 = ""] = argv;
     const argc = argv.length;
     const known =
-      (argc === 3 &&
-        [
-          "down-after-milliseconds",
-          "failover-timeout",
-          "parallel-syncs",
-          "notification-script",
-          "client-reconfig-script",
-          "auth-pass",
-          "auth-user",
-          "master-reboot-down-after-period",
-          "config-epoch",
-          "leader-epoch",
-        ].includes(d)) ||
+      (argc === 3 && (SINGLE_VALUE_MASTER_DIRECTIVES as readonly string[]).includes(d)) ||
       (argc === 4 && (d === "known-replica" || d === "known-slave" || d === "rename-command")) ||
       (d === "known-sentinel" && (argc === 4 || argc === 5));
     if (!known) return "Unrecognized sentinel configuration statement.";

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { renderDocument, type ConfigDocument } from "./document.js";
 import { ConfigError, InvalidStateError, RewriteConflictError } from "./errors.js";
-import { loadConfig } from "./load.js";
+import { loadConfig, SINGLE_VALUE_MASTER_DIRECTIVES } from "./load.js";
 import { DEFAULT_SERVER_CONFIG, MASTER_DEFAULTS, type SentinelConfig } from "./model.js";
 import { SERVER_OPTIONS } from "./server-options.js";
 import { formatArg, formatLine, reprArg } from "./split-args.js";
@@ -168,16 +168,7 @@ function writeSentinelOptions(state: RewriteState, config: SentinelConfig, omitS
     "sentinel-user",
     "sentinel-pass",
     "monitor",
-    "down-after-milliseconds",
-    "failover-timeout",
-    "parallel-syncs",
-    "notification-script",
-    "client-reconfig-script",
-    "auth-pass",
-    "auth-user",
-    "master-reboot-down-after-period",
-    "config-epoch",
-    "leader-epoch",
+    ...SINGLE_VALUE_MASTER_DIRECTIVES,
     "known-replica",
     "known-sentinel",
     "rename-command",
