@@ -48,6 +48,7 @@ import {
   toSentinelId,
   type ElectionState,
   type ElectionStep,
+  type MasterElection,
 } from "@sentinel-kit/raft-election";
 import { globMatch } from "@sentinel-kit/resp-protocol";
 import { clientReconfigScriptCall, notificationScriptCall } from "../scripts/script-args.js";
@@ -80,9 +81,10 @@ export interface SentinelCoreOptions {
    */
   readonly fastConfirmation?: FastConfirmationOptions | false;
   /**
-   * Upper bound, ms, of the random delay between seeing ODOWN and starting an attempt
-   * (default 50). Redis gets this desynchronisation from its random 10-19 Hz timer; without
-   * it, sentinels that see ODOWN in the same millisecond all vote for themselves.
+   * The start slot, ms (default 50): between seeing ODOWN and starting an attempt, a sentinel
+   * waits its rank by run id among its connected peers times this, plus a random part of up
+   * to half of it. Redis gets its desynchronisation from its random 10-19 Hz timer; without
+   * one, sentinels that see ODOWN in the same millisecond all vote for themselves.
    */
   readonly startJitterMs?: number;
 }
@@ -805,8 +807,9 @@ export class SentinelCore {
   // ------------------------------------------------------------------ election
 
   #electionTick(): void {
-    if (this.#wouldStartAttempt()) {
-      this.#startHold ??= this.#now + Math.floor(this.#random() * this.#startJitterMs);
+    const due = this.#attemptDue();
+    if (due !== null) {
+      this.#startHold ??= this.#now + this.#startDelay(due);
       if (this.#now < this.#startHold) return;
     }
     this.#startHold = null;
@@ -858,14 +861,29 @@ export class SentinelCore {
     }
   }
 
-  /** Whether an election tick now would start an attempt (ODOWN reached, retry gate open). */
-  #wouldStartAttempt(): boolean {
-    if (this.#election.tilt) return false;
+  /** The first master whose failover attempt the election would start now, or null. */
+  #attemptDue(): MasterElection | null {
+    if (this.#election.tilt) return null;
     for (const m of this.#election.masters.values()) {
       const gate = retryGateOpensAt(m);
-      if (m.sdown && m.failover === null && downReports(m) >= m.quorum && (gate === null || this.#now >= gate)) return true;
+      if (m.sdown && m.failover === null && downReports(m) >= m.quorum && (gate === null || this.#now >= gate)) return m;
     }
-    return false;
+    return null;
+  }
+
+  /**
+   * How long to hold an attempt back. Sentinels send their PINGs on the same 100 ms grid, so
+   * they see a crashed master down in the same tick; with a random delay each, three of them
+   * can start within a few milliseconds, each vote for itself, and wait 2 x failover-timeout
+   * for the next try (Redis's split vote). Ordered by run id among the sentinels it is
+   * connected to (those that could compete; a peer's down report may not be in yet), each takes
+   * its own slot of `startJitterMs` and starts in its first half, so the first one's vote
+   * request reaches the next before that one starts, and gets its vote.
+   */
+  #startDelay(m: MasterElection): number {
+    const rivals = [...m.peers].filter(([, p]) => p.connected).map(([id]) => String(id));
+    const rank = rivals.filter((id) => id < this.myid).length;
+    return rank * this.#startJitterMs + Math.floor((this.#random() * this.#startJitterMs) / 2);
   }
 
   /** An election won (or a forced attempt): the planner takes over from `+elected-leader`. */
