@@ -91,3 +91,58 @@ export function markdownReport(rows: readonly RowFigures[], machine: string, dat
   ];
   return lines.join("\n");
 }
+
+const rowOf = (line: string): number | null => {
+  const m = /^(?:\| (\d+) \||- row (\d+) \()/.exec(line);
+  return m === null ? null : Number(m[1] ?? m[2]);
+};
+
+/** The row lines (table rows, `- row N (...)` entries) of `lines` between `from` and `to`. */
+const rowLines = (lines: readonly string[], from: number, to: number): string[] => lines.slice(from, to).filter((l) => rowOf(l) !== null);
+
+const RERUN = /^Rows? ([\d, ]+) re-run /;
+
+/**
+ * `existing`, a report {@link markdownReport} wrote, with `rows` in place of the rows of the
+ * same numbers (table line, note and skip reason, in row order), so re-running some rows does
+ * not throw away the others' figures. The header keeps the full run's date and machine and
+ * gains a line naming the rows re-run, when and where; an earlier such line about only these
+ * rows is dropped. Without a table in `existing`, a new report of `rows`.
+ */
+export function mergeReport(existing: string, rows: readonly RowFigures[], machine: string, date: Date): string {
+  const fresh = markdownReport(rows, machine, date).split("\n");
+  const old = existing.split("\n");
+  const at = (lines: readonly string[]): [number, number, number] => [lines.findIndex((l) => l.startsWith("| row |")), lines.indexOf("## Notes"), lines.indexOf("## Skipped")];
+  const [tableOld, notesOld, skippedOld] = at(old);
+  if (tableOld < 0 || notesOld < tableOld || skippedOld < notesOld) return fresh.join("\n");
+  const [tableNew, notesNew, skippedNew] = at(fresh);
+  const numbers = new Set(rows.map((r) => r.row));
+  const merged = (oldLines: string[], newLines: string[]): string[] =>
+    [...oldLines.filter((l) => !numbers.has(rowOf(l)!)), ...newLines].sort((a, b) => rowOf(a)! - rowOf(b)!);
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const rerun = `${sorted.length === 1 ? "Row" : "Rows"} ${sorted.join(", ")} re-run ${date.toISOString()} on ${machine}, by \`pnpm faults ${sorted.join(" ")} --report\`.`;
+  const preamble = old.slice(0, tableOld).filter((l) => {
+    const m = RERUN.exec(l);
+    return m === null || !m[1]!.split(",").every((n) => numbers.has(Number(n.trim())));
+  });
+  while (preamble.at(-1) === "") preamble.pop();
+  const skipped = merged(rowLines(old, skippedOld, old.length), rowLines(fresh, skippedNew, fresh.length));
+  return [
+    ...preamble.filter((l, i) => l !== "" || preamble[i - 1] !== ""),
+    "",
+    rerun,
+    "",
+    old[tableOld]!,
+    old[tableOld + 1]!,
+    ...merged(rowLines(old, tableOld, notesOld), rowLines(fresh, tableNew, notesNew)),
+    "",
+    "## Notes",
+    "",
+    ...merged(rowLines(old, notesOld, skippedOld), rowLines(fresh, notesNew, skippedNew)),
+    "",
+    "## Skipped",
+    "",
+    ...(skipped.length > 0 ? skipped : ["- nothing"]),
+    "",
+  ].join("\n");
+}

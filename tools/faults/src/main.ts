@@ -1,17 +1,18 @@
 // `pnpm faults [row...] [--report]`: runs the fault matrix rows on real processes, prints a
-// line of figures per row, and with --report writes docs/faults-report.md.
-import { writeFileSync } from "node:fs";
+// line of figures per row, and with --report writes docs/faults-report.md (only the rows run,
+// in place, when rows are named).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, hostname, release } from "node:os";
 import { fileURLToPath } from "node:url";
-import { markdownReport, skippedRow, tableLine, type RowFigures } from "./figures.js";
+import { markdownReport, mergeReport, skippedRow, tableLine, type RowFigures } from "./figures.js";
 import { NOT_PROCESS_ROWS, ROWS, row9Inside } from "./rows.js";
 
 const REPORT = fileURLToPath(new URL("../../../docs/faults-report.md", import.meta.url));
 
 async function main(argv: readonly string[]): Promise<number> {
   // Row 9 re-runs this program inside its network namespace and reads this line back.
-  if (argv[0] === "--inside" && argv[1] === "9") {
-    process.stdout.write(`FIGURES ${JSON.stringify(await row9Inside())}\n`);
+  if (argv[0] === "--inside" && argv[1] === "9" && (argv[2] === "netem" || argv[2] === "iptables")) {
+    process.stdout.write(`FIGURES ${JSON.stringify(await row9Inside(argv[2]))}\n`);
     return 0;
   }
   const report = argv.includes("--report");
@@ -45,7 +46,9 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(`${results.length} rows, ${failed.length} with violations, ${results.filter((r) => r.skipped !== undefined).length} skipped\n`);
   if (report) {
     const machine = `${hostname()}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Linux ${release()}, Node ${process.version}`;
-    writeFileSync(REPORT, markdownReport(results, machine, new Date()));
+    // Some rows asked: their lines replace those rows' in the report, the others' stay.
+    const text = asked.length > 0 && existsSync(REPORT) ? mergeReport(readFileSync(REPORT, "utf8"), results, machine, new Date()) : markdownReport(results, machine, new Date());
+    writeFileSync(REPORT, text);
     process.stdout.write(`wrote ${REPORT}\n`);
   }
   return failed.length === 0 ? 0 : 1;

@@ -5,11 +5,11 @@ import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "@sentinel-kit/config-store";
-import { waitFor } from "@sentinel-kit/testkit";
+import { ask as askWithin, waitFor } from "@sentinel-kit/testkit";
 import { skippedRow, type RowFigures } from "./figures.js";
 import { ask, fields } from "./resp.js";
 import { runScenario, type ScenarioContext } from "./scenario.js";
-import { DAEMON_BIN, restartNode, type DaemonLauncher, type TopologyOptions } from "./topology.js";
+import { DAEMON_BIN, restartNode, type DaemonLauncher, type Topology, type TopologyOptions } from "./topology.js";
 
 /** Options every row takes. */
 export interface RowOptions {
@@ -471,47 +471,155 @@ export const row25: RowRunner = (o) =>
   });
 
 /**
- * Row 9 inside a network namespace (L2): the whole topology runs in it, so `tc netem` on
- * its own `lo` touches no one else's traffic; 30 % loss for 10 s once the workload runs.
- * This function is what runs inside; {@link row9} makes the namespace and re-runs this
- * program in it.
+ * How row 9 loses packets on the namespace's `lo`: `netem` (`tc qdisc add dev lo root netem
+ * loss 30%`) where the kernel has sch_netem, else the iptables `statistic` match dropping
+ * 30 % of what arrives on lo (`-A INPUT -i lo -m statistic --mode random --probability 0.3 -j DROP`).
  */
-export const row9Inside: RowRunner = (o) =>
-  runScenario({
-    row: 9, name: "packet loss 30% (netns+netem)", level: "L2", topology: base(o), holdMs: 10_000, clientsDirect: false,
-    inject: async ({ notes }) => {
+export type PacketLoss = "netem" | "iptables";
+
+const LOSS = "30%";
+const LOSS_PROBABILITY = "0.3";
+const row9Name = (loss: PacketLoss | "?"): string => `packet loss ${LOSS} (netns+${loss === "?" ? "netem/iptables" : loss})`;
+
+// Each packet on lo crosses OUTPUT once and INPUT once: one rule on one chain drops 30 % of
+// them, as netem does. INPUT, because a drop in OUTPUT is reported to the sender (connect and
+// send fail with EPERM at once) where a lost packet is silent; INPUT's drop is silent, like
+// netem's, and TCP sees only missing segments and retransmits.
+const IPTABLES_COUNT = ["INPUT", "-i", "lo"];
+const IPTABLES_DROP = ["INPUT", "-i", "lo", "-m", "statistic", "--mode", "random", "--probability", LOSS_PROBABILITY, "-j", "DROP"];
+
+/** The commands that add (`-A`) or delete (`-D`) row 9's loss; run inside the namespace. */
+function lossCommands(loss: PacketLoss, op: "add" | "del"): string[][] {
+  if (loss === "netem") return [op === "add" ? ["tc", "qdisc", "add", "dev", "lo", "root", "netem", "loss", LOSS] : ["tc", "qdisc", "del", "dev", "lo", "root"]];
+  const flag = op === "add" ? "-A" : "-D";
+  // A rule with no target only counts: it gives the number of packets the drop rule saw.
+  return [["iptables", flag, ...IPTABLES_COUNT], ["iptables", flag, ...IPTABLES_DROP]];
+}
+
+/** Packets seen and dropped on lo by the iptables rules (their counters), for the notes. */
+function iptablesDropped(): { seen: number; dropped: number } {
+  const out = execFileSync("iptables", ["-L", "INPUT", "-n", "-v", "-x"], { encoding: "utf8", timeout: 5_000 });
+  const rows = out.split("\n").filter((l) => /^\s*\d+\s+\d+\s/.test(l)).map((l) => l.trim().split(/\s+/));
+  const seen = Number(rows.find((r) => r[2] !== "DROP")?.[0] ?? 0);
+  const dropped = Number(rows.find((r) => r[2] === "DROP")?.[0] ?? 0);
+  return { seen, dropped };
+}
+
+/** Daemon `port`'s peer table: how many peers it lists and the age of each one's last hello, ms; null when the ask is lost. */
+async function helloAges(port: number, timeoutMs: number): Promise<{ peers: number; ages: number[] } | null> {
+  try {
+    const peers = ((await askWithin({ port, timeoutMs }, "SENTINEL", "SENTINELS", "mymaster")) as unknown[]).map(fields);
+    return { peers: peers.length, ages: peers.map((p) => Number(p["last-hello-message"])) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Row 9 inside a network namespace (L2): the whole topology runs in it, so the loss on its
+ * own `lo` touches no one else's traffic; 30 % loss for 10 s once the workload runs. FAULTS.md:
+ * gossip (hello) still converges within bound, and no spurious ODOWN with quorum 2. The bound
+ * on the age of every peer's last hello is row 1's convergence bound, down-after +
+ * failover-timeout. This function is what runs inside; {@link row9} makes the namespace,
+ * chooses `loss` and re-runs this program in it.
+ */
+export const row9Inside = (loss: PacketLoss, o?: RowOptions): Promise<RowFigures> => {
+  const topology = base(o);
+  const helloBoundMs = topology.downAfterMs! + topology.failoverTimeoutMs!;
+  let maxAge = 0;
+  let samples = 0;
+  let missed = 0;
+  const tables = new Set<string>();
+  return runScenario({
+    row: 9, name: row9Name(loss), level: "L2", topology, holdMs: 10_000, clientsDirect: false,
+    inject: async ({ topo, notes }) => {
       execFileSync("ip", ["link", "set", "lo", "up"]);
-      execFileSync("tc", ["qdisc", "add", "dev", "lo", "root", "netem", "loss", "30%"]);
-      notes.push("netem loss 30% on the namespace's lo for 10 s");
+      for (const cmd of lossCommands(loss, "add")) execFileSync(cmd[0]!, cmd.slice(1), { stdio: "pipe", timeout: 5_000 });
+      notes.push(loss === "netem" ? `tc netem loss ${LOSS} on the namespace's lo for 10 s` : `iptables statistic match, ${LOSS} of the packets arriving on the namespace's lo dropped (INPUT) for 10 s`);
+      let sampling = true;
+      // One sampler per daemon. The observer's own connections cross the lossy lo too (a
+      // lost SYN alone costs 1 s): asks get 3 s, and a lost one is no figure, only counted.
+      const samplers = topo.daemons.map(async (d) => {
+        while (sampling) {
+          const s = await helloAges(d.port, 3_000);
+          if (s === null) missed++;
+          else {
+            samples++;
+            tables.add(String(s.peers));
+            maxAge = Math.max(maxAge, ...s.ages);
+          }
+          await sleep(250);
+        }
+      });
       return async () => {
-        execFileSync("tc", ["qdisc", "del", "dev", "lo", "root"]);
+        sampling = false;
+        await Promise.all(samplers);
+        if (loss === "iptables") {
+          const { seen, dropped } = iptablesDropped();
+          notes.push(`${dropped} of ${seen} packets on lo dropped (${seen === 0 ? 0 : ((100 * dropped) / seen).toFixed(1)} %)`);
+        }
+        for (const cmd of lossCommands(loss, "del")) execFileSync(cmd[0]!, cmd.slice(1), { stdio: "pipe", timeout: 5_000 });
       };
     },
-    check: (f) => [...(f.odownMs === null ? [] : ["spurious +odown under packet loss"]), ...noFailover(f)],
+    check: async (f, ctx) => {
+      const { topo, notes, events } = ctx;
+      notes.push(`peer tables under loss: ${samples} samples (${missed} asks lost), peers listed ${[...tables].join("/")}, oldest hello ${maxAge} ms (bound ${helloBoundMs} ms)`);
+      const kinds = events.filter((e) => e.at >= ctx.t0 && e.channel === "+sdown").map((e) => e.message.split(" ")[0]);
+      notes.push(`+sdown under loss: ${["master", "slave", "sentinel"].map((k) => `${k} ${kinds.filter((x) => x === k).length}`).join(", ")}`);
+      const after = await Promise.all(topo.daemons.map((d) => helloAges(d.port, 3_000)));
+      const converged = after.every((s) => s !== null && s.peers === topo.daemons.length - 1 && s.ages.every((a) => a <= helloBoundMs));
+      return [
+        ...(f.odownMs === null ? [] : [`spurious +odown under packet loss with quorum ${topo.options.quorum}`]),
+        ...noFailover(f),
+        ...(samples > 0 ? [] : ["no peer table could be read under loss"]),
+        ...(tables.size === 1 && tables.has(String(topo.daemons.length - 1)) ? [] : [`peer tables listed ${[...tables].join("/")} peers, not ${topo.daemons.length - 1}`]),
+        ...(maxAge <= helloBoundMs ? [] : [`a peer's last hello ${maxAge} ms old under loss (bound ${helloBoundMs} ms)`]),
+        ...(converged ? [] : ["peer tables not complete and fresh after the heal"]),
+      ];
+    },
   });
+};
 
-/** Row 9: makes a network namespace, runs {@link row9Inside} in it (`ip netns exec`), removes the namespace. */
+/** Runs `cmd` in namespace `ns`; null when it worked, else its first line of error. */
+function inNetns(ns: string, cmd: readonly string[]): string | null {
+  try {
+    execFileSync("ip", ["netns", "exec", ns, ...cmd], { stdio: "pipe", timeout: 5_000 });
+    return null;
+  } catch (error) {
+    return String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim().split("\n")[0] ?? "";
+  }
+}
+
+/** The first of netem and the iptables statistic match that works in `ns` (tried and undone there), or why neither does. */
+function choosePacketLoss(ns: string): PacketLoss | string {
+  const why: string[] = [];
+  for (const loss of ["netem", "iptables"] as const) {
+    const failed = lossCommands(loss, "add").map((cmd) => inNetns(ns, cmd)).find((e) => e !== null);
+    for (const cmd of lossCommands(loss, "del")) inNetns(ns, cmd);
+    if (failed === undefined) return loss;
+    why.push(loss === "netem" ? `\`tc qdisc add ... netem\` fails ("${failed}": no sch_netem)` : `\`iptables -m statistic\` fails ("${failed}"; \`pnpm faults\` installs Debian's iptables)`);
+  }
+  return `\`ip netns add\` works but ${why.join(" and ")}`;
+}
+
+/** Row 9: makes a network namespace, chooses netem or iptables there, runs {@link row9Inside} in it (`ip netns exec`), removes the namespace. */
 export const row9: RowRunner = async () => {
   const ns = `sentinel-kit-faults-${process.pid}`;
   try {
     execFileSync("ip", ["netns", "add", ns], { stdio: "pipe", timeout: 5_000 });
   } catch (error) {
-    return skippedRow(9, "packet loss 30% (netns+netem)", "L2", `\`ip netns add\` not permitted here (${String((error as Error).message).split("\n")[0]})`);
+    return skippedRow(9, row9Name("?"), "L2", `\`ip netns add\` not permitted here (${String((error as Error).message).split("\n")[0]})`);
   }
+  // Deleting the namespace also deletes its lo, qdisc and iptables rules, whatever happened inside.
   try {
     execFileSync("ip", ["netns", "exec", ns, "ip", "link", "set", "lo", "up"], { timeout: 5_000 });
-    try {
-      execFileSync("ip", ["netns", "exec", ns, "tc", "qdisc", "add", "dev", "lo", "root", "netem", "loss", "30%"], { stdio: "pipe", timeout: 5_000 });
-      execFileSync("ip", ["netns", "exec", ns, "tc", "qdisc", "del", "dev", "lo", "root"], { stdio: "pipe", timeout: 5_000 });
-    } catch (error) {
-      const why = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim().split("\n")[0];
-      return skippedRow(9, "packet loss 30% (netns+netem)", "L2", `\`ip netns add\` works but \`tc qdisc add ... netem\` fails here ("${why}": the kernel has no sch_netem)`);
-    }
+    const loss = choosePacketLoss(ns);
+    if (loss !== "netem" && loss !== "iptables") return skippedRow(9, row9Name("?"), "L2", loss);
     const main = new URL("./main.js", import.meta.url).pathname;
-    const run = spawnSync("ip", ["netns", "exec", ns, process.execPath, main, "--inside", "9"], { encoding: "utf8", timeout: 180_000 });
+    const run = spawnSync("ip", ["netns", "exec", ns, process.execPath, main, "--inside", "9", loss], { encoding: "utf8", timeout: 180_000 });
     const line = run.stdout.split("\n").find((l) => l.startsWith("FIGURES "));
     if (line === undefined) {
-      const f = skippedRow(9, "packet loss 30% (netns+netem)", "L2", `the run inside the namespace gave no figures (exit ${run.status}): ${run.stderr.split("\n").slice(-3).join(" ")}`);
+      const f = skippedRow(9, row9Name(loss), "L2", `the run inside the namespace gave no figures (exit ${run.status}): ${run.stderr.split("\n").slice(-3).join(" ")}`);
       f.violations.push("could not run");
       return f;
     }
