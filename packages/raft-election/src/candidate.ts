@@ -1,5 +1,5 @@
 import { FailoverInProgressError } from "./errors.js";
-import { electionWinner, leadingCandidate, type TallyResult } from "./quorum.js";
+import { electionWinner, electorate, leadingCandidate, type TallyResult } from "./quorum.js";
 import { jitteredStartTime } from "./random-delays.js";
 import { getMaster, withMaster, type ElectionState, type FailoverAttempt, type MasterElection } from "./state.js";
 import { StepBuilder, type ElectionStep } from "./step.js";
@@ -102,6 +102,10 @@ export function forceFailover(
  * the two differ once a hello raises the epoch during an election, and then a Sentinel
  * can combine votes of two epochs into a win. Counting only the attempt's epoch keeps
  * "at most one leader per epoch" in that race (see the README).
+ *
+ * The majority is taken over {@link electorate}: known Sentinels + 1 (Redis's count) plus
+ * every unknown Sentinel that one of these votes names, so that a Sentinel added during the
+ * failure, and already collecting votes, is counted (redis/redis#6459).
  */
 export function tallyAttempt(
   b: StepBuilder,
@@ -117,7 +121,8 @@ export function tallyAttempt(
   }
   const own = castVote(b, state, master, attempt.epoch, leadingCandidate(votes) ?? state.myId, now, random);
   if (own.vote.leader !== null && own.vote.leaderEpoch === attempt.epoch) votes.push(own.vote.leader);
-  return { state: own.state, tally: electionWinner(votes, master.peers.size + 1, master.quorum) };
+  const { voters } = electorate(state.myId, master.peers, votes);
+  return { state: own.state, tally: electionWinner(votes, voters, master.quorum) };
 }
 
 /**

@@ -26,12 +26,13 @@ export type { IsMasterDownReply, IsMasterDownRequest } from "./messages.js";
 export {
   countVotes,
   electionWinner,
+  electorate,
   isObjectivelyDown,
   leadingCandidate,
   majority,
   quorumReachable,
 } from "./quorum.js";
-export type { QuorumReachability, TallyResult } from "./quorum.js";
+export type { Electorate, QuorumReachability, TallyResult } from "./quorum.js";
 export { jitteredStartTime, nextTimerHz, randomBelow } from "./random-delays.js";
 export {
   addMaster,

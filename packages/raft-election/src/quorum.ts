@@ -57,8 +57,11 @@ export interface TallyResult {
  * `votes >= voters/2 + 1` AND `votes >= quorum`, where `voters` counts every Sentinel known
  * for the master (reachable or not) plus this one.
  *
+ * The candidate's tally passes the voters of {@link electorate}, which adds the unknown
+ * Sentinels its votes name to Redis's `known + 1`.
+ *
  * @param votes - one entry per vote cast in the election's epoch
- * @param voters - known Sentinels + 1
+ * @param voters - known Sentinels + 1 in Redis; see {@link electorate}
  * @param quorum - the master's configured quorum
  */
 export function electionWinner(
@@ -72,6 +75,49 @@ export function electionWinner(
   const needed = majority(voters);
   const won = leading !== null && leadingVotes >= needed && leadingVotes >= quorum;
   return { winner: won ? leading : null, leading, leadingVotes, majority: needed };
+}
+
+/** The Sentinels a candidate counts as voters in one election ({@link electorate}). */
+export interface Electorate {
+  /** Redis's count: the Sentinels known for the master (reachable or not) plus this one. */
+  readonly known: number;
+  /**
+   * Run ids named by a vote of the election's epoch that are neither this Sentinel nor a
+   * known one, each once, in first-seen order.
+   */
+  readonly unknown: readonly SentinelId[];
+  /** `known + unknown.length`: the voters the majority is taken over. */
+  readonly voters: number;
+}
+
+/**
+ * The voters a candidate counts (a sentinel-kit addition; Redis counts only
+ * {@link Electorate.known}). A vote reply names whom the peer voted for in the epoch; a
+ * name that is neither this Sentinel nor a known Sentinel proves that a Sentinel exists that
+ * this one has not heard of yet, typically one added while the master was down
+ * (redis/redis#6459), and that Sentinel is counted as a voter. Two candidates that count
+ * different electorates can otherwise both reach "their" majority in one epoch.
+ *
+ * Only ever raises the count, so the rule makes this Sentinel's own tally stricter and
+ * changes nothing a peer sees: mixed with redis-sentinel peers it stays compatible. It
+ * acts only on replies that arrive before the tally is won; a candidate whose fast votes
+ * already make its majority never hears of the newcomer (see the package README).
+ *
+ * @param self - this Sentinel's run id (its own vote is not an unknown voter)
+ * @param known - the known Sentinels of the master, by run id (a set or a map)
+ * @param votes - the votes of the election's epoch only (older epochs prove nothing about
+ *   this electorate and are left out by the caller); "no vote" (`*`) is not a run id and
+ *   cannot appear
+ */
+export function electorate(
+  self: SentinelId,
+  known: ReadonlySet<SentinelId> | ReadonlyMap<SentinelId, unknown>,
+  votes: Iterable<SentinelId>,
+): Electorate {
+  const unknown = new Set<SentinelId>();
+  for (const v of votes) if (v !== self && !known.has(v)) unknown.add(v);
+  const knownVoters = known.size + 1;
+  return { known: knownVoters, unknown: [...unknown], voters: knownVoters + unknown.size };
 }
 
 /**
