@@ -88,6 +88,21 @@ export type HealthInput =
       readonly type: "set-timings";
       /** The periods that change; the others keep their values. */
       readonly timings: Partial<SentinelTimings>;
+    }
+  | {
+      /**
+       * New down-after periods (`SENTINEL SET down-after-milliseconds` or
+       * `master-reboot-down-after-period`), applied in place as Redis assigns
+       * `down_after_period` (`sentinelPropagateDownAfterPeriod`) and
+       * `master_reboot_down_after_period`: links, replies, SDOWN and every last-send time
+       * stay; the ping period (min(down-after, ping period)) and the SDOWN rules use the new
+       * values from now on.
+       */
+      readonly type: "set-down-after";
+      /** down-after-milliseconds, ms; unchanged when absent. */
+      readonly downAfterMs?: number;
+      /** master-reboot-down-after-period, ms (0 disables the rule); unchanged when absent. */
+      readonly masterRebootDownAfterMs?: number;
     };
 
 /** What the edge must do after a step, in order. */
@@ -239,8 +254,8 @@ function event(type: HealthEventType, level: EventLevel, message: string): Healt
  */
 export class InstanceHealth {
   #timings: SentinelTimings;
-  readonly #downAfterMs: number;
-  readonly #rebootDownAfterMs: number;
+  #downAfterMs: number;
+  #rebootDownAfterMs: number;
   readonly #checkPubsubIdle: boolean;
   readonly #resolveHostnames: boolean;
   readonly #sendGranularityMs: number;
@@ -321,6 +336,16 @@ export class InstanceHealth {
     return this.#timings;
   }
 
+  /** down-after-milliseconds in force (changed by a `set-down-after` input). */
+  get downAfterMs(): number {
+    return this.#downAfterMs;
+  }
+
+  /** master-reboot-down-after-period in force, ms (changed by a `set-down-after` input). */
+  get masterRebootDownAfterMs(): number {
+    return this.#rebootDownAfterMs;
+  }
+
   /** `ping_period` for this instance: min(down-after, sentinel ping period). */
   get pingPeriodMs(): number {
     return pingPeriod(this.#downAfterMs, this.#timings.pingPeriodMs);
@@ -396,6 +421,11 @@ export class InstanceHealth {
         // Nothing to do now: the due times below are derived from the last sends and the
         // periods, so they follow the new periods (a shorter one can make a send due at once).
         this.#timings = { ...this.#timings, ...input.timings };
+        break;
+      case "set-down-after":
+        // As for set-timings: every due time and SDOWN verdict is derived on demand.
+        if (input.downAfterMs !== undefined) this.#downAfterMs = input.downAfterMs;
+        if (input.masterRebootDownAfterMs !== undefined) this.#rebootDownAfterMs = input.masterRebootDownAfterMs;
         break;
     }
     return { effects, nextDueAt: this.#nextDueAt(now) };

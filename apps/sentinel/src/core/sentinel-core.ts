@@ -91,8 +91,8 @@ export interface SentinelCoreOptions {
 
 /** One monitored Redis instance: its link and its health state. */
 export interface InstanceEntry {
-  /** The link. */
-  readonly link: LinkId;
+  /** The link (replaced when SENTINEL SET changes the credentials). */
+  link: LinkId;
   /** Its address. */
   readonly address: Address;
   /** The health state. */
@@ -610,14 +610,46 @@ export class SentinelCore {
     this.#persist();
   }
 
-  /** Rebuilds a master's instances at the same address (new options, or SENTINEL RESET). */
-  #rebuild(entry: MasterEntry, keepReplicas: boolean): void {
-    const replicas = keepReplicas ? [...entry.replicas.values()].map((r) => r.address) : [];
+  /** SENTINEL RESET: a new master instance at the same address, with no replicas. */
+  #rebuild(entry: MasterEntry): void {
     const name = entry.config.name;
     this.#dropInstances(entry);
     const { host, port } = entry.config;
-    entry.master = this.#newInstance({ kind: "master", name, ip: host, port }, entry.config, replicas);
-    for (const r of replicas) this.#addReplica(entry, r);
+    entry.master = this.#newInstance({ kind: "master", name, ip: host, port }, entry.config, []);
+  }
+
+  /**
+   * SENTINEL SET down-after-milliseconds / master-reboot-down-after-period: Redis assigns the
+   * fields and `sentinelPropagateDownAfterPeriod` copies down-after to the master's replicas
+   * and sentinels; links, SDOWN and known instances stay. A peer's one health state serves
+   * every master it monitors and takes the first one's down-after, as when it was opened.
+   */
+  #setDownAfter(entry: MasterEntry): void {
+    const periods = {
+      type: "set-down-after",
+      downAfterMs: entry.config.downAfterMilliseconds,
+      masterRebootDownAfterMs: entry.config.masterRebootDownAfterPeriod,
+    } as const;
+    for (const inst of [entry.master, ...entry.replicas.values()]) this.#feedInst(inst, periods);
+    for (const peer of this.#peers.values()) {
+      if (this.#peerFirstMaster(peer.runid) === entry) this.#feedInst(peer, { type: "set-down-after", downAfterMs: periods.downAfterMs });
+    }
+  }
+
+  /**
+   * SENTINEL SET auth-pass / auth-user: `dropInstanceConnections` closes the connections to
+   * the master and its replicas (not the sentinels') and keeps the instances, so SDOWN, run
+   * ids, replies and known replicas stay; the reconnect uses the new credentials. Ours are
+   * set when a link is created, so each gets a new link, and its health state reconnects on
+   * its usual schedule.
+   */
+  #relink(entry: MasterEntry): void {
+    for (const inst of [entry.master, ...entry.replicas.values()]) {
+      this.#destroyLink(inst.link);
+      inst.link = this.#newLink("instance", inst.address, entry.config.name, null);
+      this.#feedInst(inst, { type: "disconnected", connection: "cmd" });
+      this.#feedInst(inst, { type: "disconnected", connection: "pubsub" });
+    }
   }
 
   #syncSdown(name: string): void {
@@ -694,8 +726,13 @@ export class SentinelCore {
     }
   }
 
+  /** The first monitored master (in monitoring order) that the peer monitors too. */
+  #peerFirstMaster(runid: string): MasterEntry | undefined {
+    return [...this.#masters.values()].find((e) => this.#gossip.peers.get(runid)?.masters.has(e.config.name));
+  }
+
   #openPeer(runid: string, address: Address): void {
-    const first = [...this.#masters.values()].find((e) => this.#gossip.peers.get(runid)?.masters.has(e.config.name));
+    const first = this.#peerFirstMaster(runid);
     const m = first?.master.address;
     const link = this.#newLink("sentinel", address, null, runid);
     const health = new InstanceHealth(
@@ -1047,7 +1084,7 @@ export class SentinelCore {
           const name = entry.config.name;
           this.#gossipEffects(this.#gossip.reset(name));
           entry.config = { ...entry.config, knownReplicas: [], knownSentinels: [] };
-          this.#rebuild(entry, false);
+          this.#rebuild(entry);
           entry.planner = this.#planner.initialState();
           entry.plannerWake = null;
           this.#election = resetMaster(this.#election, name, { keepPeers: false });
@@ -1123,12 +1160,13 @@ export class SentinelCore {
     }
     let cfg = entry.config;
     let relink = false;
+    let downAfter = false;
     const details = `master ${name} ${entry.master.address.host} ${entry.master.address.port}`;
     for (const change of changes) {
       switch (change.option) {
         case "down-after-milliseconds":
           cfg = { ...cfg, downAfterMilliseconds: change.value };
-          relink = true;
+          downAfter = true;
           break;
         case "failover-timeout":
           cfg = { ...cfg, failoverTimeout: change.value };
@@ -1141,7 +1179,7 @@ export class SentinelCore {
           break;
         case "master-reboot-down-after-period":
           cfg = { ...cfg, masterRebootDownAfterPeriod: change.value };
-          relink = true;
+          downAfter = true;
           break;
         case "notification-script":
         case "client-reconfig-script": {
@@ -1179,9 +1217,8 @@ export class SentinelCore {
     }
     entry.config = cfg;
     this.#election = setMasterOptions(this.#election, name, { quorum: cfg.quorum, failoverTimeoutMs: cfg.failoverTimeout });
-    // Health states take down-after and credentials at creation: new ones, on new links, as
-    // Redis drops the links when credentials change.
-    if (relink) this.#rebuild(entry, true);
+    if (downAfter) this.#setDownAfter(entry);
+    if (relink) this.#relink(entry);
     this.#persist();
     this.#reply(token, NO_RESULT_ACTION, { type: "action", result: { ok: false, error: SAVE_FAILED } });
   }
