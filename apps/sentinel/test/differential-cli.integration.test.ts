@@ -247,6 +247,12 @@ describe("redis-cli prints the same against sentinel-kit as against redis-sentin
         let [real, ours] = await cliBoth(step);
         // Redis lists masters in its dict's order, which is random per process.
         if (step[0] === "ROLE") [real, ours] = [[...real].sort(), [...ours].sort()];
+        // Nothing listens on port 1: each side's link to "other" is connecting or just
+        // refused when asked (Redis clears the flag when it starts the connect, sets it again
+        // on the refusal), so the disconnected flag is a race on both sides.
+        if (step.join(" ") === "SENTINEL MASTER other") {
+          [real, ours] = [real, ours].map((lines) => lines.map((l) => (l === "master,disconnected" ? "master" : l))) as [string[], string[]];
+        }
         if (JSON.stringify(real) !== JSON.stringify(ours)) mismatches.push(`${step.join(" ")}\n--- redis-sentinel\n${real.join("\n")}\n--- sentinel-kit\n${ours.join("\n")}`);
       }
       expect(mismatches).toEqual([]);
