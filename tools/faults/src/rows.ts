@@ -515,26 +515,52 @@ async function helloAges(port: number, timeoutMs: number): Promise<{ peers: numb
   }
 }
 
+/** Puts row 9's loss on the namespace's `lo`; returns its removal, which first notes the iptables counters. */
+function addLoss(loss: PacketLoss, notes: string[]): () => void {
+  execFileSync("ip", ["link", "set", "lo", "up"]);
+  for (const cmd of lossCommands(loss, "add")) execFileSync(cmd[0]!, cmd.slice(1), { stdio: "pipe", timeout: 5_000 });
+  return () => {
+    if (loss === "iptables") {
+      const { seen, dropped } = iptablesDropped();
+      notes.push(`${dropped} of ${seen} packets on lo dropped (${seen === 0 ? 0 : ((100 * dropped) / seen).toFixed(1)} %)`);
+    }
+    for (const cmd of lossCommands(loss, "del")) execFileSync(cmd[0]!, cmd.slice(1), { stdio: "pipe", timeout: 5_000 });
+  };
+}
+
+/** `+sdown` events after the fault, by kind of instance. */
+function sdownsByKind(ctx: ScenarioContext): string {
+  const kinds = ctx.events.filter((e) => e.at >= ctx.t0 && e.channel === "+sdown").map((e) => e.message.split(" ")[0]);
+  return ["master", "slave", "sentinel"].map((k) => `${k} ${kinds.filter((x) => x === k).length}`).join(", ");
+}
+
+/** `redis-sentinel -v`'s version, or null when Debian's redis-sentinel is not installed. */
+function redisSentinelVersion(): string | null {
+  const run = spawnSync("redis-sentinel", ["-v"], { encoding: "utf8", timeout: 5_000 });
+  return run.status === 0 ? (/v=(\S+)/.exec(run.stdout)?.[1] ?? "?") : null;
+}
+
 /**
  * Row 9 inside a network namespace (L2): the whole topology runs in it, so the loss on its
  * own `lo` touches no one else's traffic; 30 % loss for 10 s once the workload runs. FAULTS.md:
  * gossip (hello) still converges within bound, and no spurious ODOWN with quorum 2. The bound
  * on the age of every peer's last hello is row 1's convergence bound, down-after +
- * failover-timeout. This function is what runs inside; {@link row9} makes the namespace,
- * chooses `loss` and re-runs this program in it.
+ * failover-timeout. Then, where Debian's redis-sentinel is installed, the same run with it in
+ * the daemons' place, side by side (its figures in the notes, not in the verdict): whether
+ * Redis itself meets the row under the same loss. This function is what runs inside;
+ * {@link row9} makes the namespace, chooses `loss` and re-runs this program in it.
  */
-export const row9Inside = (loss: PacketLoss, o?: RowOptions): Promise<RowFigures> => {
+export const row9Inside = async (loss: PacketLoss, o?: RowOptions): Promise<RowFigures> => {
   const topology = base(o);
   const helloBoundMs = topology.downAfterMs! + topology.failoverTimeoutMs!;
   let maxAge = 0;
   let samples = 0;
   let missed = 0;
   const tables = new Set<string>();
-  return runScenario({
+  const figures = await runScenario({
     row: 9, name: row9Name(loss), level: "L2", topology, holdMs: 10_000, clientsDirect: false,
     inject: async ({ topo, notes }) => {
-      execFileSync("ip", ["link", "set", "lo", "up"]);
-      for (const cmd of lossCommands(loss, "add")) execFileSync(cmd[0]!, cmd.slice(1), { stdio: "pipe", timeout: 5_000 });
+      const removeLoss = addLoss(loss, notes);
       notes.push(loss === "netem" ? `tc netem loss ${LOSS} on the namespace's lo for 10 s` : `iptables statistic match, ${LOSS} of the packets arriving on the namespace's lo dropped (INPUT) for 10 s`);
       let sampling = true;
       // One sampler per daemon. The observer's own connections cross the lossy lo too (a
@@ -554,18 +580,13 @@ export const row9Inside = (loss: PacketLoss, o?: RowOptions): Promise<RowFigures
       return async () => {
         sampling = false;
         await Promise.all(samplers);
-        if (loss === "iptables") {
-          const { seen, dropped } = iptablesDropped();
-          notes.push(`${dropped} of ${seen} packets on lo dropped (${seen === 0 ? 0 : ((100 * dropped) / seen).toFixed(1)} %)`);
-        }
-        for (const cmd of lossCommands(loss, "del")) execFileSync(cmd[0]!, cmd.slice(1), { stdio: "pipe", timeout: 5_000 });
+        removeLoss();
       };
     },
     check: async (f, ctx) => {
-      const { topo, notes, events } = ctx;
+      const { topo, notes } = ctx;
       notes.push(`peer tables under loss: ${samples} samples (${missed} asks lost), peers listed ${[...tables].join("/")}, oldest hello ${maxAge} ms (bound ${helloBoundMs} ms)`);
-      const kinds = events.filter((e) => e.at >= ctx.t0 && e.channel === "+sdown").map((e) => e.message.split(" ")[0]);
-      notes.push(`+sdown under loss: ${["master", "slave", "sentinel"].map((k) => `${k} ${kinds.filter((x) => x === k).length}`).join(", ")}`);
+      notes.push(`+sdown under loss: ${sdownsByKind(ctx)}`);
       const after = await Promise.all(topo.daemons.map((d) => helloAges(d.port, 3_000)));
       const converged = after.every((s) => s !== null && s.peers === topo.daemons.length - 1 && s.ages.every((a) => a <= helloBoundMs));
       return [
@@ -578,6 +599,30 @@ export const row9Inside = (loss: PacketLoss, o?: RowOptions): Promise<RowFigures
       ];
     },
   });
+  const version = redisSentinelVersion();
+  if (version === null) {
+    figures.notes.push("redis-sentinel not installed: no side-by-side run");
+    return figures;
+  }
+  let sdowns = "";
+  try {
+    const ref = await runScenario({
+      row: 9, name: "reference", level: "L2", holdMs: 10_000, clientsDirect: false,
+      topology: { ...topology, launcherOf: () => (_node, _bin, conf) => ({ command: "redis-sentinel", args: [conf] }) },
+      inject: async () => {
+        const removeLoss = addLoss(loss, []);
+        return async () => removeLoss();
+      },
+      check: (_f, ctx) => {
+        sdowns = sdownsByKind(ctx);
+        return [];
+      },
+    });
+    figures.notes.push(`side by side, redis-sentinel ${version} under the same loss: +sdown ${sdowns}; +odown ${ref.odownMs === null ? "none" : `at ${ref.odownMs} ms`}; ${ref.failovers} failovers${ref.violations.length > 0 ? ` (${ref.violations.join(", ")})` : ""}`);
+  } catch (error) {
+    figures.notes.push(`side-by-side run with redis-sentinel ${version} failed: ${(error as Error).message.split("\n")[0]}`);
+  }
+  return figures;
 };
 
 /** Runs `cmd` in namespace `ns`; null when it worked, else its first line of error. */
