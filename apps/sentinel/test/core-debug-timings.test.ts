@@ -3,144 +3,12 @@
 // ...); sentinelSendPeriodicCommands compares last_pong_time, last_ping_time, info_refresh
 // and last_pub_time with them on the next tick. So no link is closed or opened, SDOWN and
 // replies stay, and the next sends follow the new periods from the last ones (SPEC §4.1).
-import { loadConfig } from "@sentinel-kit/config-store";
 import { describe, expect, it } from "vitest";
 import type { DebugTimings } from "../src/commands/view.js";
-import { SentinelCore } from "../src/core/sentinel-core.js";
-import type { CoreEffect, CoreEvent, LinkId } from "../src/core/types.js";
+import { Driver, MASTER, REPLICA, SENTINEL, START } from "./harness/core-driver.js";
 
-const MYID = "a".repeat(40);
-const PEER = "b".repeat(40);
-const MASTER = "10.0.0.1:6379";
-const REPLICA = "10.0.0.3:6380";
-const SENTINEL = "10.0.0.2:26379";
-const MASTER_INFO = `# Server\r\nrun_id:${"c".repeat(40)}\r\n# Replication\r\nrole:master\r\nconnected_slaves:1\r\nslave0:ip=10.0.0.3,port=6380,state=online,offset=1,lag=0\r\n`;
-const REPLICA_INFO = `# Server\r\nrun_id:${"d".repeat(40)}\r\n# Replication\r\nrole:slave\r\nmaster_host:10.0.0.1\r\nmaster_port:6379\r\nmaster_link_status:up\r\nslave_repl_offset:1\r\n`;
-const START = 1000;
-
-/**
- * One core against instances that answer at once: links connect, PINGs get PONG (unless
- * the address is `silent`), INFO its text, hellos are published, the peer answers
- * is-master-down-by-addr with "not down". Ticks come exactly at the core's wake times.
- */
-class Driver {
-  readonly core: SentinelCore;
-  readonly log: { at: number; effect: CoreEffect }[] = [];
-  readonly silent = new Set<string>();
-  now = START;
-  #wake: number | null = null;
-  readonly #links = new Map<LinkId, string>();
-  readonly #queue: CoreEvent[] = [];
-  #token = 1;
-
-  constructor() {
-    const { config } = loadConfig(
-      [
-        "port 26379",
-        `sentinel myid ${MYID}`,
-        "sentinel monitor mymaster 10.0.0.1 6379 2",
-        "sentinel down-after-milliseconds mymaster 5000",
-        "sentinel known-replica mymaster 10.0.0.3 6380",
-        `sentinel known-sentinel mymaster 10.0.0.2 26379 ${PEER}`,
-        "",
-      ].join("\n"),
-    );
-    this.core = new SentinelCore({ config }, START);
-    this.#apply(this.core.start(START, () => 0.5).effects);
-    this.#drain();
-  }
-
-  /** The link to `address` (the last one created). */
-  link(address: string): LinkId {
-    const ids = [...this.#links].filter(([, a]) => a === address).map(([id]) => id);
-    const id = ids.at(-1);
-    if (id === undefined) throw new Error(`no link to ${address}`);
-    return id;
-  }
-
-  /** Ticks at every wake time up to `until`, then sets the clock to `until`. */
-  runUntil(until: number): void {
-    for (let i = 0; i < 100_000 && this.#wake !== null && this.#wake <= until; i++) {
-      this.now = Math.max(this.now, this.#wake);
-      this.step({ type: "tick" });
-    }
-    this.now = until;
-  }
-
-  /** SENTINEL DEBUG with these pairs, now; returns the reply. */
-  debug(timings: Partial<DebugTimings>): unknown {
-    const token = this.#token++;
-    const from = this.log.length;
-    this.step({ type: "command", token, command: { type: "set-timings", timings } });
-    return this.log.slice(from).find((e) => e.effect.type === "reply" && e.effect.token === token)?.effect;
-  }
-
-  step(event: CoreEvent): void {
-    this.#apply(this.core.step(event, this.now, () => 0.5).effects);
-    this.#drain();
-  }
-
-  /** The times, from `from` on, at which `command` was sent on the link to `address`. */
-  sends(address: string, command: string, from: number): number[] {
-    const link = this.link(address);
-    return this.log
-      .filter(({ at, effect }) => at >= from && effect.type === "send" && effect.link === link && effect.command[0] === command)
-      .map(({ at }) => at);
-  }
-
-  /** The times, from `from` on, at which a hello was published on the link to `address`. */
-  hellos(address: string, from: number): number[] {
-    const link = this.link(address);
-    return this.log.filter(({ at, effect }) => at >= from && effect.type === "publish-hello" && effect.link === link).map(({ at }) => at);
-  }
-
-  /** Link effects (create, destroy, connect, close) from `from` on. */
-  linkEffects(from: number): CoreEffect[] {
-    return this.log
-      .filter(({ at, effect }) => at >= from && ["create-link", "destroy-link", "connect", "close"].includes(effect.type))
-      .map(({ effect }) => effect);
-  }
-
-  events(name: string): number[] {
-    return this.log.filter(({ effect }) => effect.type === "event" && effect.name === name).map(({ at }) => at);
-  }
-
-  #drain(): void {
-    for (let event = this.#queue.shift(); event !== undefined; event = this.#queue.shift()) {
-      this.#apply(this.core.step(event, this.now, () => 0.5).effects);
-    }
-  }
-
-  #apply(effects: readonly CoreEffect[]): void {
-    for (const effect of effects) {
-      this.log.push({ at: this.now, effect });
-      switch (effect.type) {
-        case "create-link":
-          this.#links.set(effect.link, `${effect.address.host}:${effect.address.port}`);
-          break;
-        case "connect":
-          this.#queue.push({ type: "link-connected", link: effect.link, connection: effect.connection });
-          break;
-        case "send": {
-          const address = this.#links.get(effect.link) ?? "";
-          const answer = (reply: unknown) => this.#queue.push({ type: "command-reply", link: effect.link, expect: effect.expect, reply });
-          if (effect.expect.kind === "ping" && !this.silent.has(address)) answer("PONG");
-          if (effect.expect.kind === "info") answer(address === MASTER ? MASTER_INFO : REPLICA_INFO);
-          if (effect.expect.kind === "is-master-down") answer([0, "*", 0]);
-          break;
-        }
-        case "publish-hello":
-          this.#queue.push({ type: "hello-published", target: effect.target, ok: true });
-          break;
-        case "wake":
-          this.#wake = effect.at;
-          break;
-        default:
-          break;
-      }
-    }
-  }
-}
+/** SENTINEL DEBUG with these pairs, now; the reply. */
+const debug = (d: Driver, timings: Partial<DebugTimings>) => d.command({ type: "set-timings", timings }).find((e) => e.type === "reply");
 
 const gaps = (times: readonly number[]) => times.slice(1).map((t, i) => t - (times[i] as number));
 
@@ -160,7 +28,7 @@ describe("SENTINEL DEBUG changes periods in place (sentinelSetDebugConfigParamet
     const at = d.now;
     const from = d.log.length;
     expect(
-      d.debug({ pingPeriod: 200, askPeriod: 700, electionTimeout: 9000, tiltTrigger: 500, tiltPeriod: 3000, minLinkReconnectPeriod: 20_000 }),
+      debug(d, { pingPeriod: 200, askPeriod: 700, electionTimeout: 9000, tiltTrigger: 500, tiltPeriod: 3000, minLinkReconnectPeriod: 20_000 }),
     ).toEqual({ type: "reply", token: 1, result: { type: "action", result: { ok: true } } });
     d.runUntil(14_000);
 
@@ -203,9 +71,10 @@ describe("SENTINEL DEBUG changes periods in place (sentinelSetDebugConfigParamet
     const replicaInfo = entry.replicas.get(REPLICA)!.health.snapshot().infoRefresh!;
     const masterInfo = entry.master.health.snapshot().infoRefresh!;
     const at = d.now;
-    d.debug({ infoPeriod: 300 });
+    const from = d.log.length;
+    debug(d, { infoPeriod: 300 });
     d.runUntil(7000);
-    expect(d.linkEffects(at)).toEqual([]);
+    expect(d.linkEffects(from)).toEqual([]);
     const replica = d.sends(REPLICA, "INFO", at);
     expect(replica[0]).toBe(Math.max(at, replicaInfo + 301));
     expect(gaps(replica.slice(0, 5))).toEqual(Array(4).fill(301));
@@ -221,9 +90,10 @@ describe("SENTINEL DEBUG changes periods in place (sentinelSetDebugConfigParamet
     expect(gaps(before)).toEqual(Array(before.length - 1).fill(2001));
     const last = before.at(-1)!;
     const at = d.now;
-    d.debug({ publishPeriod: 400 });
+    const from = d.log.length;
+    debug(d, { publishPeriod: 400 });
     d.runUntil(10_000);
-    expect(d.linkEffects(at)).toEqual([]);
+    expect(d.linkEffects(from)).toEqual([]);
     const after = d.hellos(MASTER, at);
     expect(after[0]).toBe(Math.max(at, last + 401));
     expect(gaps(after)).toEqual(Array(after.length - 1).fill(401));
