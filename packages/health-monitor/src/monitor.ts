@@ -126,6 +126,11 @@ export class HealthMonitor {
   readonly #scriptKill: readonly string[];
   readonly #entries = new Map<string, Entry>();
   readonly #listeners = new Set<(event: SentinelEvent) => void>();
+  // The periods in force: the options' until setTimings/setDownAfter change them, so that
+  // replicas discovered later start with the same values as the instances already watched.
+  #timings: Partial<SentinelTimings>;
+  #downAfterMs: number;
+  #rebootDownAfterMs: number | undefined;
   #timer: unknown;
   #timerAt = Infinity;
   #running = false;
@@ -139,6 +144,9 @@ export class HealthMonitor {
     this.#ping = [map("PING")];
     this.#info = [map("INFO")];
     this.#scriptKill = [map("SCRIPT"), "KILL"];
+    this.#timings = options.timings ?? {};
+    this.#downAfterMs = options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS;
+    this.#rebootDownAfterMs = options.masterRebootDownAfterMs;
   }
 
   /**
@@ -195,6 +203,35 @@ export class HealthMonitor {
     }
   }
 
+  /**
+   * Changes periods in place, as `SENTINEL DEBUG` does: every watched instance gets them
+   * (links, replies and SDOWN stay; the next PING and INFO fall due one new period after
+   * the last ones, at once if that is past), the timer is moved to the new earliest due
+   * time, and replicas discovered later start with them. The periods not given keep their
+   * values. Also valid before {@link HealthMonitor.start}.
+   */
+  setTimings(timings: Partial<SentinelTimings>): void {
+    this.#timings = { ...this.#timings, ...timings };
+    for (const entry of [...this.#entries.values()]) this.#feed(entry, { type: "set-timings", timings });
+  }
+
+  /**
+   * Changes down-after-milliseconds and, when given, master-reboot-down-after-period (ms, 0
+   * disables the rule) in place, as `SENTINEL SET` does, for every watched instance and the
+   * replicas discovered later: the ping period (min(down-after, ping period)) and the SDOWN
+   * rules use the new values from now on, and the timer follows the new due times.
+   */
+  setDownAfter(downAfterMs: number, masterRebootDownAfterMs?: number): void {
+    this.#downAfterMs = downAfterMs;
+    if (masterRebootDownAfterMs !== undefined) this.#rebootDownAfterMs = masterRebootDownAfterMs;
+    const input: HealthInput = {
+      type: "set-down-after",
+      downAfterMs,
+      ...(masterRebootDownAfterMs !== undefined ? { masterRebootDownAfterMs } : {}),
+    };
+    for (const entry of [...this.#entries.values()]) this.#feed(entry, input);
+  }
+
   #add(details: InstanceDetails): void {
     const options = this.#options;
     const link = (options.createLink ?? ((o: LinkOptions) => new RespLink(o)))({
@@ -211,11 +248,9 @@ export class HealthMonitor {
     const health = new InstanceHealth(
       {
         details,
-        downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
-        ...(options.masterRebootDownAfterMs !== undefined
-          ? { masterRebootDownAfterMs: options.masterRebootDownAfterMs }
-          : {}),
-        ...(options.timings !== undefined ? { timings: options.timings } : {}),
+        downAfterMs: this.#downAfterMs,
+        ...(this.#rebootDownAfterMs !== undefined ? { masterRebootDownAfterMs: this.#rebootDownAfterMs } : {}),
+        timings: this.#timings,
         sendGranularityMs: this.sendGranularityMs,
         ...(options.checkPubsubIdle !== undefined ? { checkPubsubIdle: options.checkPubsubIdle } : {}),
         ...(options.resolveHostnames !== undefined ? { resolveHostnames: options.resolveHostnames } : {}),
