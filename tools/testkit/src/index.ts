@@ -25,4 +25,5 @@ export {
   type StartRedisSentinelOptions,
 } from "./redis-sentinel.js";
 export { killLeftovers, RUN_DIR_ENV } from "./registry.js";
+export { fields, masterPort } from "./sentinel-queries.js";
 export { waitFor, type WaitForOptions } from "./wait-for.js";

@@ -4,8 +4,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ask, freePort, plainClient, startProcess, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
+import { ask, fields, freePort, masterPort, plainClient, startProcess, waitFor, type ManagedProcess } from "@sentinel-kit/testkit";
 import type { Redis } from "ioredis";
+
+// Shared with tools/faults; the sentinel tests import them from here.
+export { fields, masterPort } from "@sentinel-kit/testkit";
 
 /** The executable, as a user runs it from a clone. */
 export const BIN = fileURLToPath(new URL("../../bin/sentinel-kit.js", import.meta.url));
@@ -64,16 +67,6 @@ export function askAs(credentials: Credentials, port: number, ...args: string[])
   return ask({ port, ...credentials }, ...args);
 }
 
-/** GET-MASTER-ADDR-BY-NAME's port, or null when the daemon does not answer. */
-export async function masterPort(port: number, name = "mymaster"): Promise<number | null> {
-  try {
-    const reply = (await ask(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name)) as string[] | null;
-    return reply === null ? null : Number(reply[1]);
-  } catch {
-    return null;
-  }
-}
-
 /** Waits until every daemon's SENTINEL MASTER counts `replicas` replicas and `sentinels` other sentinels. */
 export async function waitForDiscovery(daemons: readonly Daemon[], counts: { replicas: number; sentinels: number }, timeoutMs: number): Promise<void> {
   await waitFor(
@@ -97,14 +90,6 @@ export async function agreedMaster(daemons: readonly Daemon[], except: number, t
     { timeoutMs, what: `the daemons to agree on a master other than ${except}` },
   );
   return agreed;
-}
-
-/** A flat field list (RESP2 map) as an object. */
-export function fields(reply: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  const list = reply as string[];
-  for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = String(list[i + 1]);
-  return out;
 }
 
 /** Collects every event a daemon publishes (PSUBSCRIBE *), with its arrival time. */
