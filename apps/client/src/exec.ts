@@ -1,8 +1,10 @@
-import { Redis } from "ioredis";
-import { formatAddress, SentinelDiscovery, type Address } from "@sentinel-kit/client-discovery";
+import { formatAddress, openShortConnection, SentinelDiscovery, type Address } from "@sentinel-kit/client-discovery";
 import { discoveryOptions, type ConnectionFlags } from "./connection-options.js";
 import { ExitCode } from "./exit-codes.js";
 import type { CliIO } from "./io.js";
+
+/** ioredis's default connect timeout, which `exec` has always used. */
+const EXEC_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Flags of `exec`. */
 export interface ExecFlags extends ConnectionFlags {
@@ -41,17 +43,11 @@ export async function runExec(name: string, command: readonly string[], flags: E
     address = (await discovery.resolveMaster()).address;
     role = "master";
   }
-  const auth = options.nodeAuth ?? {};
-  const redis = new Redis({
-    host: address.host,
-    port: address.port,
-    username: auth.username,
-    password: auth.password,
-    tls: auth.tls,
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    protocol: 2,
+  // Only the connect is bounded: the command may block (BLPOP, DEBUG SLEEP) as long as it asks.
+  const redis = openShortConnection(address, {
+    auth: options.nodeAuth ?? {},
+    connectTimeoutMs: EXEC_CONNECT_TIMEOUT_MS,
+    readyCheck: true,
   });
   redis.on("error", () => undefined);
   try {

@@ -61,7 +61,12 @@ export {
 } from "./replica-choice.js";
 export { backoffRetryStrategy, type BackoffOptions, type RetryStrategy } from "./retry.js";
 export { mergeSentinels, moveToFront } from "./sentinel-list.js";
-export { exchange, type ServerAuth } from "./short-connection.js";
+export {
+  exchange,
+  openShortConnection,
+  type ServerAuth,
+  type ShortConnectionOptions,
+} from "./short-connection.js";
 export {
   HINT_CHANNELS,
   parseHint,
