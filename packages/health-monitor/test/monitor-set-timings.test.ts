@@ -4,49 +4,9 @@ import {
   MemoryLink,
   MemoryRedis,
   type LinkOptions,
-  type MonitorClock,
   type SentinelEvent,
 } from "../src/index.js";
-
-/** A clock whose time moves only when the test says so; timers fire in order. */
-class ManualClock implements MonitorClock {
-  time = 1_000_000;
-  /** Called before each timer fires and at the end of advance, with promises settled. */
-  beforeFire: () => void = () => undefined;
-  #timers: { at: number; callback: () => void; id: number }[] = [];
-  #nextId = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.#nextId++;
-    this.#timers.push({ at: this.time + ms, callback, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.#timers = this.#timers.filter((t) => t.id !== handle);
-  }
-  async advance(ms: number): Promise<void> {
-    const end = this.time + ms;
-    for (;;) {
-      await flush();
-      this.#timers.sort((a, b) => a.at - b.at);
-      const next = this.#timers[0];
-      this.beforeFire();
-      if (next === undefined || next.at > end) break;
-      this.#timers.shift();
-      this.time = Math.max(this.time, next.at);
-      next.callback();
-    }
-    this.time = end;
-    await flush();
-    this.beforeFire();
-  }
-}
-
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i += 1) await Promise.resolve();
-}
+import { ManualClock } from "./manual-clock.js";
 
 const REPLICA_INFO =
   "run_id:" + "b".repeat(40) + "\r\nrole:slave\r\nmaster_host:127.0.0.1\r\nmaster_port:6379\r\nmaster_link_status:up\r\n";

@@ -4,49 +4,9 @@ import {
   MemoryLink,
   MemoryRedis,
   type LinkOptions,
-  type MonitorClock,
   type SentinelEvent,
 } from "../src/index.js";
-
-/** A clock whose time moves only when the test says so. */
-class ManualClock implements MonitorClock {
-  time = 1_000_000;
-  /** Timers that fired so far. */
-  fired = 0;
-  #timers: { at: number; callback: () => void; id: number }[] = [];
-  #nextId = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.#nextId++;
-    this.#timers.push({ at: this.time + ms, callback, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.#timers = this.#timers.filter((t) => t.id !== handle);
-  }
-  /** Moves time forward by `ms`, firing timers in order and letting promises settle. */
-  async advance(ms: number): Promise<void> {
-    const end = this.time + ms;
-    for (;;) {
-      await flush();
-      this.#timers.sort((a, b) => a.at - b.at);
-      const next = this.#timers[0];
-      if (next === undefined || next.at > end) break;
-      this.#timers.shift();
-      this.time = Math.max(this.time, next.at);
-      this.fired += 1;
-      next.callback();
-    }
-    this.time = end;
-    await flush();
-  }
-}
-
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i += 1) await Promise.resolve();
-}
+import { ManualClock } from "./manual-clock.js";
 
 function setup(instances: Map<number, MemoryRedis>) {
   const clock = new ManualClock();
