@@ -1,35 +1,13 @@
 import { describe, expect, it } from "vitest";
-import {
-  HealthMonitor,
-  MemoryLink,
-  MemoryRedis,
-  type LinkOptions,
-  type SentinelEvent,
-} from "../src/index.js";
-import { ManualClock } from "./manual-clock.js";
+import { MemoryRedis } from "../src/index.js";
+import { memoryMonitor, type ManualClock } from "./memory-monitor.js";
 
 const REPLICA_INFO =
   "run_id:" + "b".repeat(40) + "\r\nrole:slave\r\nmaster_host:127.0.0.1\r\nmaster_port:6379\r\nmaster_link_status:up\r\n";
 const MASTER_INFO =
   "run_id:" + "a".repeat(40) + "\r\nrole:master\r\nslave0:ip=127.0.0.1,port=6380,state=online,offset=1,lag=0\r\n";
 
-function setup(instances: Map<number, MemoryRedis>) {
-  const clock = new ManualClock();
-  const events: SentinelEvent[] = [];
-  const monitor = new HealthMonitor({
-    master: { name: "mymaster", host: "127.0.0.1", port: 6379 },
-    sentinelId: "0123456789abcdef",
-    downAfterMs: 5000,
-    clock,
-    createLink: (options: LinkOptions) => {
-      const instance = instances.get(options.port);
-      if (instance === undefined) throw new Error(`no instance on port ${options.port}`);
-      return new MemoryLink(instance, options);
-    },
-  });
-  monitor.onEvent((event) => events.push(event));
-  return { clock, monitor, events };
-}
+const setup = memoryMonitor;
 
 /** The fake-clock times at which `instance` receives `command` from now on. */
 function recordTimes(instance: MemoryRedis, clock: ManualClock, command: string): number[] {

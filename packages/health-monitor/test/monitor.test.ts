@@ -1,28 +1,9 @@
 import { describe, expect, it } from "vitest";
-import {
-  HealthMonitor,
-  MemoryLink,
-  MemoryRedis,
-  type LinkOptions,
-  type SentinelEvent,
-} from "../src/index.js";
-import { ManualClock } from "./manual-clock.js";
+import { HealthMonitor, MemoryLink, MemoryRedis, type LinkOptions } from "../src/index.js";
+import { memoryMonitor, ManualClock } from "./memory-monitor.js";
 
 function setup(instances: Map<number, MemoryRedis>) {
-  const clock = new ManualClock();
-  const events: SentinelEvent[] = [];
-  const monitor = new HealthMonitor({
-    master: { name: "mymaster", host: "127.0.0.1", port: 6379 },
-    sentinelId: "0123456789abcdef",
-    downAfterMs: 5000,
-    clock,
-    createLink: (options: LinkOptions) => {
-      const instance = instances.get(options.port);
-      if (instance === undefined) throw new Error(`no instance on port ${options.port}`);
-      return new MemoryLink(instance, options);
-    },
-  });
-  monitor.onEvent((event) => events.push(event));
+  const { clock, monitor, events } = memoryMonitor(instances);
   const lines = () => events.map((e) => `${e.type} ${e.message}`);
   return { clock, monitor, lines };
 }

@@ -1,4 +1,5 @@
-import type { MonitorClock } from "../src/index.js";
+// A HealthMonitor on in-memory links and a clock the test moves, for the monitor's tests.
+import { HealthMonitor, MemoryLink, type LinkOptions, type MemoryRedis, type MonitorClock, type SentinelEvent } from "../src/index.js";
 
 /** A clock whose time moves only when the test says so; timers fire in order. */
 export class ManualClock implements MonitorClock {
@@ -43,4 +44,23 @@ export class ManualClock implements MonitorClock {
 // Lets chains of resolved promises run.
 async function flush(): Promise<void> {
   for (let i = 0; i < 20; i += 1) await Promise.resolve();
+}
+
+/** A monitor of "mymaster" on port 6379 (down-after 5000) over `instances`, keyed by port, and the events it emits. */
+export function memoryMonitor(instances: Map<number, MemoryRedis>): { clock: ManualClock; monitor: HealthMonitor; events: SentinelEvent[] } {
+  const clock = new ManualClock();
+  const events: SentinelEvent[] = [];
+  const monitor = new HealthMonitor({
+    master: { name: "mymaster", host: "127.0.0.1", port: 6379 },
+    sentinelId: "0123456789abcdef",
+    downAfterMs: 5000,
+    clock,
+    createLink: (options: LinkOptions) => {
+      const instance = instances.get(options.port);
+      if (instance === undefined) throw new Error(`no instance on port ${options.port}`);
+      return new MemoryLink(instance, options);
+    },
+  });
+  monitor.onEvent((event) => events.push(event));
+  return { clock, monitor, events };
 }
